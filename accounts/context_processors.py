@@ -1,0 +1,9 @@
+from accounts.roles import assignments_of
+
+
+def roles(request):
+    """The signed-in user's role assignments, for the navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"my_assignments": assignments_of(user)}

@@ -1,0 +1,24 @@
+"""Which role a user is acting in, for home pages and navigation."""
+
+from accounts.models import Role, RoleAssignment
+
+
+def assignments_of(user) -> list[RoleAssignment]:
+    cached = getattr(user, "_lingyan_assignments", None)
+    if cached is None:
+        cached = list(
+            user.assignments.select_related(
+                "region", "organization", "grid", "member", "household", "unit"
+            ).order_by("region__path", "role")
+        )
+        user._lingyan_assignments = cached
+    return cached
+
+
+def primary_assignment(user) -> RoleAssignment | None:
+    """The assignment a home page is built for: the widest admin one first."""
+    assignments = assignments_of(user)
+    admins = [a for a in assignments if a.role == Role.ADMIN]
+    if admins:
+        return min(admins, key=lambda a: len(a.region.path))
+    return assignments[0] if assignments else None

@@ -1,0 +1,60 @@
+"""How the rest of the code writes to the audit log. Domain functions call ``record`` inside
+their own transaction, so an entry exists exactly when the change it describes does."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from audit.models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, as they will be compared by ``diff``."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    region_path: str = "",
+    changes: dict | None = None,
+    summary: str = "",
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Write one audit entry. ``actor`` may be ``None`` for system jobs (the demo loader)."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=getattr(actor, "username", "") or "系统",
+        action=action,
+        model=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(summary or str(obj))[:200] if obj is not None else summary[:200],
+        changes=changes or {},
+        region_path=region_path,
+        ip_address=ip_address,
+    )

@@ -1,0 +1,45 @@
+"""The audit log: every write, every login and every view of unmasked personal data."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One audited event. ``region_path`` places it in the tree so that admins see the
+    entries of their own subtree only; ``changes`` maps a field to ``[old, new]``."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        VIEW_PERSONAL_DATA = "view_personal_data", "查看个人信息"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    model = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    region_path = models.CharField(max_length=255, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["region_path", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,123 @@
+"""Writes to grids, members, households, two-committee posts and units.
+
+Each function validates, writes in one transaction, keeps the copied paths and the regions'
+own counters right, and writes the audit entry. Views, the API and imports call these."""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+
+from audit.log import Action, diff, record, snapshot
+from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region, Unit
+
+COUNTER = {
+    Member: "own_member_count",
+    Household: "own_household_count",
+    Grid: "own_grid_count",
+}
+
+
+def _bump(model: type[models.Model], region_id: int, delta: int) -> None:
+    counter = COUNTER[model]
+    Region.objects.filter(pk=region_id).update(**{counter: F(counter) + delta})
+
+
+def place_grid(grid: Grid) -> None:
+    if grid.region.level != Region.Level.VILLAGE:
+        raise ValueError("网格必须设在村或社区。")
+    grid.region_path = grid.region.path
+    grid.org_path = grid.organization.path
+
+
+def place_household(household: Household) -> None:
+    grid = household.grid
+    household.region_id = grid.region_id
+    household.region_path = grid.region_path
+    household.org_path = grid.org_path
+
+
+def place_member(member: Member) -> None:
+    organization: Organization = member.organization
+    member.region_id = organization.region_id
+    member.region_path = organization.region_path
+    member.org_path = organization.path
+
+
+PLACERS = {Grid: place_grid, Household: place_household, Member: place_member}
+
+
+@transaction.atomic
+def create(actor, model: type[models.Model], **fields: Any):
+    """Create a grid, household or member: places it, counts it, audits it."""
+    obj = model(**fields)
+    PLACERS[model](obj)
+    obj.full_clean()
+    obj.save()
+    _bump(model, obj.region_id, +1)
+    record(actor, Action.CREATE, obj, region_path=obj.region_path)
+    return obj
+
+
+@transaction.atomic
+def update(actor, obj: models.Model, **changes: Any):
+    """Change fields of a grid, household or member, moving its counters and copied paths
+    when it moves to another place. Records the changed fields only."""
+    model = type(obj)
+    fields = list(changes)
+    before = snapshot(obj, fields)
+    old_region_id = obj.region_id
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    PLACERS[model](obj)
+    obj.full_clean()
+    obj.save()
+    if obj.region_id != old_region_id:
+        _bump(model, old_region_id, -1)
+        _bump(model, obj.region_id, +1)
+        if model is Grid:
+            Household.objects.filter(grid=obj).update(
+                region_id=obj.region_id, region_path=obj.region_path, org_path=obj.org_path
+            )
+    changed = diff(before, snapshot(obj, fields))
+    if changed:
+        record(actor, Action.UPDATE, obj, region_path=obj.region_path, changes=changed)
+    return obj
+
+
+@transaction.atomic
+def delete(actor, obj: models.Model) -> None:
+    model = type(obj)
+    region_id, region_path, label = obj.region_id, obj.region_path, str(obj)
+    obj_id = obj.pk
+    obj.delete()
+    _bump(model, region_id, -1)
+    entry_target = model(pk=obj_id)
+    record(actor, Action.DELETE, entry_target, region_path=region_path, summary=label)
+
+
+@transaction.atomic
+def save_committee_post(actor, post: CommitteePost) -> CommitteePost:
+    """Create or change one person's posts in a village's two committees."""
+    if post.region.level != Region.Level.VILLAGE:
+        raise ValueError("两委班子只设在村或社区。")
+    if not post.party_post and not post.villagers_post:
+        raise ValueError("请至少填写一个职务。")
+    creating = post.pk is None
+    post.region_path = post.region.path
+    if post.member_id is not None:
+        post.is_party_member = True
+    post.full_clean()
+    post.save()
+    record(actor, Action.CREATE if creating else Action.UPDATE, post, region_path=post.region_path)
+    return post
+
+
+@transaction.atomic
+def create_unit(actor, **fields: Any) -> Unit:
+    unit = Unit(**fields)
+    unit.region_path = unit.region.path
+    unit.full_clean()
+    unit.save()
+    record(actor, Action.CREATE, unit, region_path=unit.region_path)
+    return unit

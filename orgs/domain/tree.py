@@ -1,0 +1,79 @@
+"""Adding nodes to the region and organization trees, and keeping the copied paths of the
+rows below them right."""
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from audit.log import Action, record
+from core.paths import SEGMENT, decode_segment, depth_of, encode_segment
+from orgs.models import LEVEL_ORDER, Organization, Region, TreeNode
+
+KIND_ORDER = [choice.value for choice in Organization.Kind]
+
+
+def next_child_path(model: type[TreeNode], parent: TreeNode | None) -> str:
+    """The path for a new last child of ``parent`` (a new root when ``None``). Callers hold a
+    lock on the parent row, so two inserts under one parent cannot take the same segment."""
+    prefix = parent.path if parent is not None else ""
+    siblings = model.objects.filter(parent=parent) if parent else model.objects.filter(depth=0)
+    last = siblings.aggregate(last=Max("path"))["last"]
+    number = decode_segment(last[len(prefix) : len(prefix) + SEGMENT]) + 1 if last else 0
+    return prefix + encode_segment(number)
+
+
+def check_region_level(parent: Region | None, level: str) -> None:
+    if parent is not None and LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(parent.level):
+        raise ValueError(
+            f"“{Region.Level(level).label}”不能位于“{parent.get_level_display()}”之下。"
+        )
+
+
+@transaction.atomic
+def add_region(actor, *, parent: Region | None, name: str, code: str, level: str) -> Region:
+    """A new region as the last child of ``parent``; audited."""
+    check_region_level(parent, level)
+    if parent is not None:
+        Region.objects.select_for_update().filter(pk=parent.pk).first()
+    path = next_child_path(Region, parent)
+    region = Region.objects.create(
+        parent=parent, name=name, code=code, level=level, path=path, depth=depth_of(path)
+    )
+    record(actor, Action.CREATE, region, region_path=region.path)
+    return region
+
+
+def check_organization_kind(parent: Organization | None, kind: str) -> None:
+    if parent is not None and KIND_ORDER.index(kind) <= KIND_ORDER.index(parent.kind):
+        if not (parent.kind == kind == Organization.Kind.COMMITTEE):
+            raise ValueError(
+                f"“{Organization.Kind(kind).label}”不能位于“{parent.get_kind_display()}”之下。"
+            )
+    if parent is not None and parent.kind == Organization.Kind.GROUP:
+        raise ValueError("党小组之下不能再设组织。")
+
+
+@transaction.atomic
+def add_organization(
+    actor, *, parent: Organization | None, region: Region, name: str, code: str, kind: str, **extra
+) -> Organization:
+    """A new party organization under ``parent``, leading ``region``; counted and audited."""
+    check_organization_kind(parent, kind)
+    if parent is not None:
+        Organization.objects.select_for_update().filter(pk=parent.pk).first()
+    path = next_child_path(Organization, parent)
+    organization = Organization.objects.create(
+        parent=parent,
+        region=region,
+        region_path=region.path,
+        name=name,
+        code=code,
+        kind=kind,
+        path=path,
+        depth=depth_of(path),
+        **extra,
+    )
+    Region.objects.filter(pk=region.pk).update(
+        own_organization_count=F("own_organization_count") + 1
+    )
+    record(actor, Action.CREATE, organization, region_path=region.path)
+    return organization
