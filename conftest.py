@@ -1,0 +1,29 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    """The test county with its personas (see ``tests/world.py``)."""
+    from tests.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as that persona and returns the client."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
