@@ -1,9 +1,9 @@
-from accounts.roles import assignments_of
+from accounts.roles import assignments_of, navigation
 
 
 def roles(request):
-    """The signed-in user's role assignments, for the navigation."""
+    """The signed-in user's role assignments and sections, for the navigation."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"my_assignments": assignments_of(user)}
+    return {"my_assignments": assignments_of(user), "nav": navigation(user)}

@@ -22,3 +22,19 @@ def primary_assignment(user) -> RoleAssignment | None:
     if admins:
         return min(admins, key=lambda a: len(a.region.path))
     return assignments[0] if assignments else None
+
+
+def navigation(user) -> dict[str, bool]:
+    """Which sections a user's roles use; the pages themselves still check the scope."""
+    from accounts.scope import scope_for
+
+    scope = scope_for(user)
+    manages = scope.is_admin or bool(scope.branch_org_paths)
+    return {
+        "tree": manages or bool(scope.grid_ids),
+        "members": manages,
+        "households": manages or bool(scope.grid_ids),
+        "committees": manages,
+        "transfer": manages,
+        "audit": scope.is_admin,
+    }

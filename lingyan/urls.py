@@ -1,2 +1,11 @@
-from django.urls import path
-urlpatterns = []
+from django.urls import include, path
+
+from core.views import healthz
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("orgs.urls")),
+    path("audit/", include("audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,76 @@
+"""Login, logout and the home page of each role."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.forms import LoginForm
+from accounts.models import Role
+from accounts.roles import primary_assignment
+from accounts.scope import visible
+from audit.models import AuditEntry
+from orgs.domain import committees
+from orgs.domain.counts import child_counts, subtree_counts
+from orgs.models import Grid, Household, Member
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def home(request):
+    """Each role lands on what it works with: admins and branches on their part of the tree,
+    a grid worker on the grid, a member or resident on their own record."""
+    assignment = primary_assignment(request.user)
+    context = {"assignment": assignment}
+    if assignment is None:
+        return render(request, "accounts/home_none.html", context)
+    role = assignment.role
+    today = timezone.localdate()
+    if role == Role.ADMIN:
+        region = assignment.region
+        total, _ = committees.rollup(region, today)
+        context |= {
+            "region": region,
+            "totals": subtree_counts(region),
+            "children": child_counts(region),
+            "committee_total": total,
+            "recent": visible(request.user, AuditEntry).select_related("actor")[:8],
+        }
+    elif role == Role.BRANCH:
+        organization = assignment.organization
+        context |= {
+            "organization": organization,
+            "member_count": visible(request.user, Member).count(),
+            "grids": visible(request.user, Grid).filter(organization=organization),
+            "household_count": visible(request.user, Household).count(),
+        }
+    elif role == Role.GRID_WORKER:
+        context |= {
+            "grid": assignment.grid,
+            "households": visible(request.user, Household)
+            .filter(grid=assignment.grid)
+            .select_related("liaison")[:20],
+            "household_count": visible(request.user, Household)
+            .filter(grid=assignment.grid)
+            .count(),
+        }
+    elif role == Role.MEMBER:
+        member = assignment.member
+        context |= {
+            "person": member,
+            "liaison_households": visible(request.user, Household).filter(liaison=member),
+        }
+    elif role == Role.RESIDENT:
+        context |= {"household": assignment.household}
+    elif role == Role.UNIT:
+        context |= {"unit": assignment.unit}
+    return render(request, f"accounts/home_{role}.html", context)

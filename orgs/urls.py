@@ -1,0 +1,19 @@
+from django.urls import path
+
+from orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("tree/", views.tree, name="tree"),
+    path("tree/regions/<int:pk>/", views.region, name="region"),
+    path("tree/grids/<int:pk>/", views.grid, name="grid"),
+    path("tree/organizations/<int:pk>/", views.organization, name="organization"),
+    path("members/", views.member_list, name="members"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
+    path("households/", views.household_list, name="households"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
+    path("households/<int:pk>/reveal/", views.household_reveal, name="household_reveal"),
+    path("committees/", views.committee_rollup, name="committees"),
+    path("committees/villages/<int:pk>/", views.committee_village, name="committee_village"),
+]

@@ -1,0 +1,245 @@
+"""Pages of the organization tree: browser, member and household lists, the two-committee
+check. Every row is reached through ``accounts.scope``."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import primary_assignment
+from accounts.scope import get_for_user, scope_for, visible
+from core.pages import client_ip, paginate
+from core.paths import subtree_q
+from orgs import personal
+from orgs.domain import committees, queries
+from orgs.domain.counts import child_counts, subtree_counts
+from orgs.forms import HouseholdFilterForm, MemberFilterForm
+from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region
+
+
+def _home_region(user) -> Region:
+    assignment = primary_assignment(user)
+    if assignment is None:
+        raise Http404("您的账号尚未分配角色。")
+    return assignment.region
+
+
+def _shows_counts(user, region: Region) -> bool:
+    """Subtree figures are for those who administer the subtree or lead its branch."""
+    scope = scope_for(user)
+    return scope.is_superuser or any(
+        region.path.startswith(p) for p in scope.admin_paths + scope.branch_region_paths
+    )
+
+
+@login_required
+def tree(request):
+    return redirect("orgs:region", _home_region(request.user).pk)
+
+
+@login_required
+def region(request, pk: int):
+    """One node of the region tree with its children, organizations and grids."""
+    node = get_for_user(request.user, Region, pk)
+    user = request.user
+    show_counts = _shows_counts(user, node)
+    children = list(visible(user, Region).filter(parent=node).order_by("path"))
+    context = {
+        "region": node,
+        "ancestors": visible(user, node.ancestors()),
+        "show_counts": show_counts,
+        "totals": subtree_counts(node) if show_counts else None,
+        "children": child_counts(node, children) if show_counts else children,
+        "organizations": visible(user, Organization).filter(region=node).order_by("path"),
+        "grids": visible(user, Grid).filter(region=node).select_related("organization"),
+        "is_village": node.level == Region.Level.VILLAGE,
+    }
+    return render(request, "orgs/region.html", context)
+
+
+@login_required
+def grid(request, pk: int):
+    """A grid and its households."""
+    node = get_for_user(request.user, Grid, pk)
+    households = (
+        visible(request.user, Household).filter(grid=node).select_related("liaison")
+    )
+    return render(
+        request,
+        "orgs/grid.html",
+        {
+            "grid": node,
+            "page": paginate(request, households),
+            "ancestors": visible(request.user, node.region.ancestors()),
+        },
+    )
+
+
+@login_required
+def organization(request, pk: int):
+    """A party organization: its sub-organizations, grids and members."""
+    node = get_for_user(request.user, Organization, pk)
+    user = request.user
+    members = visible(user, Member).filter(subtree_q("org_path", node.path))
+    return render(
+        request,
+        "orgs/organization.html",
+        {
+            "organization": node,
+            "ancestors": visible(user, node.ancestors()),
+            "children": visible(user, Organization).filter(parent=node).order_by("path"),
+            "grids": visible(user, Grid).filter(organization=node),
+            "page": paginate(request, members.select_related("organization")),
+        },
+    )
+
+
+def _filter_node(user, model, pk):
+    return get_for_user(user, model, pk) if pk else None
+
+
+@login_required
+def member_list(request):
+    form = MemberFilterForm(request.GET or None)
+    rows = visible(request.user, Member).select_related("organization")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = queries.filter_members(
+            rows,
+            q=data["q"].strip(),
+            region=_filter_node(request.user, Region, data["region"]),
+            organization=_filter_node(request.user, Organization, data["organization"]),
+            status=data["status"],
+            kind=data["kind"],
+        )
+    elif form.is_bound:
+        rows = rows.none()
+    return render(request, "orgs/member_list.html", {"form": form, "page": paginate(request, rows)})
+
+
+@login_required
+def member_detail(request, pk: int):
+    person = get_for_user(
+        request.user, Member.objects.select_related("organization", "household"), pk
+    )
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "person": person,
+            "personal_rows": personal.labelled(Member, personal.masked_values(person)),
+            "may_reveal": personal.may_reveal(request.user, person),
+            "reveal_url": reverse("orgs:member_reveal", args=[person.pk]),
+        },
+    )
+
+
+@login_required
+def household_list(request):
+    form = HouseholdFilterForm(request.GET or None)
+    rows = visible(request.user, Household).select_related("grid", "liaison")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = queries.filter_households(
+            rows,
+            q=data["q"].strip(),
+            region=_filter_node(request.user, Region, data["region"]),
+            grid=_filter_node(request.user, Grid, data["grid"]),
+            liaison=data["liaison"],
+        )
+    elif form.is_bound:
+        rows = rows.none()
+    return render(
+        request, "orgs/household_list.html", {"form": form, "page": paginate(request, rows)}
+    )
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = get_for_user(
+        request.user, Household.objects.select_related("grid__region", "liaison"), pk
+    )
+    return render(
+        request,
+        "orgs/household_detail.html",
+        {
+            "household": household,
+            "personal_rows": personal.labelled(Household, personal.masked_values(household)),
+            "may_reveal": personal.may_reveal(request.user, household),
+            "reveal_url": reverse("orgs:household_reveal", args=[household.pk]),
+            "members": visible(request.user, Member).filter(household=household),
+        },
+    )
+
+
+def _reveal(request, model, pk: int):
+    obj = get_for_user(request.user, model, pk)
+    try:
+        values = personal.reveal(request.user, obj, ip_address=client_ip(request))
+    except PermissionError as error:
+        return HttpResponseForbidden(str(error))
+    return render(
+        request,
+        "orgs/_personal.html",
+        {"personal_rows": personal.labelled(model, values), "revealed": True},
+    )
+
+
+@login_required
+@require_POST
+def member_reveal(request, pk: int):
+    return _reveal(request, Member, pk)
+
+
+@login_required
+@require_POST
+def household_reveal(request, pk: int):
+    return _reveal(request, Household, pk)
+
+
+@login_required
+def committee_rollup(request):
+    """The two-committee structure check for a node, one line per child node."""
+    region_id = request.GET.get("region")
+    node = get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
+    if not _shows_counts(request.user, node):
+        raise Http404
+    today = timezone.localdate()
+    total, children = committees.rollup(node, today)
+    context = {
+        "region": node,
+        "ancestors": visible(request.user, node.ancestors()),
+        "total": total,
+        "children": children,
+        "criteria": committees.CRITERIA,
+        "villages": committees.village_checks(node, today)
+        if node.level in (Region.Level.TOWNSHIP, Region.Level.VILLAGE)
+        else None,
+        "today": today,
+    }
+    return render(request, "orgs/committee_rollup.html", context)
+
+
+@login_required
+def committee_village(request, pk: int):
+    """One village's two committees and its check."""
+    village = get_for_user(request.user, Region, pk)
+    if village.level != Region.Level.VILLAGE or not _shows_counts(request.user, village):
+        raise Http404
+    today = timezone.localdate()
+    [check] = committees.village_checks(village, today)
+    posts = visible(request.user, CommitteePost).filter(region=village).select_related("member")
+    return render(
+        request,
+        "orgs/committee_village.html",
+        {
+            "region": village,
+            "ancestors": visible(request.user, village.ancestors()),
+            "check": check,
+            "criteria": committees.CRITERIA,
+            "posts": [p for p in posts if p.term_end is None or p.term_end >= today],
+            "today": today,
+        },
+    )

@@ -1,0 +1,112 @@
+"""Every URL of the project is checked for scoping here, and a new URL fails the suite until
+it is: ``test_every_url_is_covered`` walks the URL resolver and demands a case for each route.
+
+A case names a persona who may use the URL (expects 2xx or a redirect) and an outsider persona
+who must get 404 — the same answer as for a row that does not exist. Routes without a
+protected object (the login page, health check) are listed in ``PUBLIC`` with the reason.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    "login/": "the login page itself",
+    "logout/": "ends the caller's own session",
+    "healthz": "the load balancer's health check; reveals nothing",
+    "i18n/setlang/": "sets the caller's language cookie",
+}
+
+
+@dataclass
+class Case:
+    route: str
+    url: Any  # callable(world) -> str
+    allowed: str  # persona that may use it
+    outsider: str | None  # persona that must get 404 (None: every signed-in user may)
+    method: str = "get"
+    data: dict | None = None
+
+
+def url(template: str, attr: str | None = None):
+    return lambda w: template.format(getattr(w, attr).pk) if attr else template
+
+
+CASES = [
+    Case("", url("/"), "resident", None),
+    Case("tree/", url("/tree/"), "township_admin", None),
+    Case("tree/regions/<int:pk>/", url("/tree/regions/{}/", "township"), "township_admin", "outsider"),
+    Case("tree/grids/<int:pk>/", url("/tree/grids/{}/", "grid"), "grid_worker", "outsider"),
+    Case(
+        "tree/organizations/<int:pk>/",
+        url("/tree/organizations/{}/", "branch_org"),
+        "branch",
+        "outsider",
+    ),
+    Case("members/", url("/members/?region={}", "township"), "township_admin", "outsider"),
+    Case("members/<int:pk>/", url("/members/{}/", "member_person"), "member", "outsider"),
+    Case(
+        "members/<int:pk>/reveal/",
+        url("/members/{}/reveal/", "member_person"),
+        "branch",
+        "outsider",
+        method="post",
+    ),
+    Case("households/", url("/households/?region={}", "village"), "branch", "outsider"),
+    Case("households/<int:pk>/", url("/households/{}/", "household"), "resident", "outsider"),
+    Case(
+        "households/<int:pk>/reveal/",
+        url("/households/{}/reveal/", "household"),
+        "grid_worker",
+        "outsider",
+        method="post",
+    ),
+    Case("committees/", url("/committees/?region={}", "township"), "township_admin", "outsider"),
+    Case(
+        "committees/villages/<int:pk>/",
+        url("/committees/villages/{}/", "village"),
+        "branch",
+        "outsider",
+    ),
+    Case("audit/", url("/audit/"), "township_admin", "resident"),
+]
+
+
+def all_routes(patterns=None, prefix: str = "") -> list[str]:
+    routes = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            routes += all_routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            routes.append(prefix + str(entry.pattern))
+    return routes
+
+
+def test_every_url_is_covered():
+    covered = {case.route for case in CASES} | set(PUBLIC)
+    missing = [route for route in all_routes() if route not in covered]
+    assert not missing, f"URLs without a scoping case in tests/test_url_scoping.py: {missing}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.route or "home")
+def test_allowed_persona_gets_the_page(case, world, client):
+    client.force_login(getattr(world, case.allowed))
+    response = getattr(client, case.method)(case.url(world), case.data or {})
+    assert response.status_code in (200, 302), response.content[:300]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.outsider], ids=lambda c: c.route)
+def test_outsider_gets_404(case, world, client):
+    client.force_login(getattr(world, case.outsider))
+    response = getattr(client, case.method)(case.url(world), case.data or {})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.route not in PUBLIC], ids=lambda c: c.route)
+def test_anonymous_is_sent_to_login(case, world, client):
+    response = getattr(client, case.method)(case.url(world), case.data or {})
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert "/login/" in response["Location"]
