@@ -27,3 +27,14 @@ def login(client):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expected_database(django_db_setup, django_db_blocker):
+    """``LINGYAN_EXPECT_DB`` (set by scripts/test.sh) makes a pass fail rather than quietly
+    run on the wrong database."""
+    expected = os.environ.get("LINGYAN_EXPECT_DB")
+    if expected:
+        from django.db import connection
+
+        assert connection.vendor == expected, f"expected {expected}, running on {connection.vendor}"

@@ -70,7 +70,7 @@ class RoleAssignment(models.Model):
     @property
     def label(self) -> str:
         if self.role == Role.ADMIN:
-            return f"{self.region.name}{self.region.get_level_display().split('/')[0]}级管理员"
+            return f"{self.region.name}管理员"
         subject = ROLE_SUBJECT[Role(self.role)]
         place = getattr(self, subject) if subject else self.region
         return f"{place} · {self.get_role_display()}"
