@@ -52,14 +52,18 @@ class RoleAssignment(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
     )
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
     )
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         verbose_name = "角色分配"
@@ -93,6 +97,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.digest[:8]}"
 
     @staticmethod
     def digest_of(token: str) -> str:

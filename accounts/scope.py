@@ -120,13 +120,11 @@ def _build_scope(user) -> Scope:
             parts["household_grid_ids"].add(assignment.household.grid_id)
         elif assignment.role == Role.UNIT:
             parts["unit_ids"].add(assignment.unit_id)
-    return Scope(
-        is_superuser=user.is_superuser,
-        **{
-            key: tuple(sorted(set(value))) if isinstance(value, list) else frozenset(value)
-            for key, value in parts.items()
-        },
-    )
+    frozen: dict[str, Any] = {
+        key: tuple(sorted(set(value))) if isinstance(value, list) else frozenset(value)
+        for key, value in parts.items()
+    }
+    return Scope(is_superuser=user.is_superuser, **frozen)
 
 
 def visible(user, queryset: models.QuerySet[M] | type[M], *, write: bool = False):
@@ -143,7 +141,9 @@ def visible(user, queryset: models.QuerySet[M] | type[M], *, write: bool = False
     return queryset.filter(rule(scope, write))
 
 
-def get_for_user(user, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
+def get_for_user(
+    user, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False
+) -> M:
     """One row the user may read (or change), or 404 whether it is missing or out of scope."""
     rows = visible(user, queryset, write=write)
     try:

@@ -26,12 +26,12 @@ class TreeNode(models.Model):
         abstract = True
 
     def subtree(self):
-        return type(self).objects.filter(subtree_q("path", self.path))
+        return type(self)._default_manager.filter(subtree_q("path", self.path))
 
     def ancestors(self):
         """Root first, excluding the node itself."""
         paths = [self.path[:end] for end in range(4, len(self.path), 4)]
-        return type(self).objects.filter(path__in=paths).order_by("depth")
+        return type(self)._default_manager.filter(path__in=paths).order_by("depth")
 
     def is_in_subtree_of(self, path: str) -> bool:
         return self.path.startswith(path)

@@ -46,6 +46,9 @@ def reveal(user, obj: Member | Household, *, ip_address: str | None = None) -> d
     return {name: getattr(obj, name) for name in PERSONAL_FIELDS[type(obj)]}
 
 
-def labelled(model: type[Member] | type[Household], values: dict[str, str]) -> list[tuple[str, str]]:
+def labelled(
+    model: type[Member] | type[Household], values: dict[str, str]
+) -> list[tuple[str, str]]:
     """``[(Chinese label, value)]`` for showing ``values`` on a page."""
-    return [(str(model._meta.get_field(name).verbose_name), value) for name, value in values.items()]
+    fields = {field.name: field for field in model._meta.fields}
+    return [(str(fields[name].verbose_name), value) for name, value in values.items()]

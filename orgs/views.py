@@ -63,9 +63,7 @@ def region(request, pk: int):
 def grid(request, pk: int):
     """A grid and its households."""
     node = get_for_user(request.user, Grid, pk)
-    households = (
-        visible(request.user, Household).filter(grid=node).select_related("liaison")
-    )
+    households = visible(request.user, Household).filter(grid=node).select_related("liaison")
     return render(
         request,
         "orgs/grid.html",
@@ -203,7 +201,9 @@ def household_reveal(request, pk: int):
 def committee_rollup(request):
     """The two-committee structure check for a node, one line per child node."""
     region_id = request.GET.get("region")
-    node = get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
+    node = (
+        get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
+    )
     if not _shows_counts(request.user, node):
         raise Http404
     today = timezone.localdate()

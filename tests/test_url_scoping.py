@@ -37,7 +37,9 @@ def url(template: str, attr: str | None = None):
 CASES = [
     Case("", url("/"), "resident", None),
     Case("tree/", url("/tree/"), "township_admin", None),
-    Case("tree/regions/<int:pk>/", url("/tree/regions/{}/", "township"), "township_admin", "outsider"),
+    Case(
+        "tree/regions/<int:pk>/", url("/tree/regions/{}/", "township"), "township_admin", "outsider"
+    ),
     Case("tree/grids/<int:pk>/", url("/tree/grids/{}/", "grid"), "grid_worker", "outsider"),
     Case(
         "tree/organizations/<int:pk>/",

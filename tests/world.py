@@ -111,23 +111,43 @@ def build_world() -> World:
         None, parent=None, region=county, name="中共青山旗委员会", code="O-C", kind="committee"
     )
     township_committee = add_org(
-        None, parent=county_committee, region=township, name="中共东风镇委员会", code="O-T1",
+        None,
+        parent=county_committee,
+        region=township,
+        name="中共东风镇委员会",
+        code="O-T1",
         kind="committee",
     )
     other_committee = add_org(
-        None, parent=county_committee, region=other, name="中共西河镇委员会", code="O-T2",
+        None,
+        parent=county_committee,
+        region=other,
+        name="中共西河镇委员会",
+        code="O-T2",
         kind="committee",
     )
     branch_org = add_org(
-        None, parent=township_committee, region=village, name="红旗村党支部", code="O-V1",
+        None,
+        parent=township_committee,
+        region=village,
+        name="红旗村党支部",
+        code="O-V1",
         kind="branch",
     )
     neighbour_branch = add_org(
-        None, parent=township_committee, region=neighbour, name="向阳村党支部", code="O-V2",
+        None,
+        parent=township_committee,
+        region=neighbour,
+        name="向阳村党支部",
+        code="O-V2",
         kind="branch",
     )
     outsider_branch = add_org(
-        None, parent=other_committee, region=outsider_village, name="柳树村党支部", code="O-V3",
+        None,
+        parent=other_committee,
+        region=outsider_village,
+        name="柳树村党支部",
+        code="O-V3",
         kind="branch",
     )
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Substr
 from core.paths import SEGMENT, subtree_q
 from orgs.models import Grid, Household, Member, Organization, Region
 
-COUNTED = {
+COUNTED: dict[str, type[Member] | type[Household] | type[Organization] | type[Grid]] = {
     "own_member_count": Member,
     "own_household_count": Household,
     "own_organization_count": Organization,
@@ -88,7 +88,5 @@ def recount(region: Region | None = None) -> int:
             .annotate(n=Count("pk"))
             .values("n")
         )
-        updates[counter] = Coalesce(
-            Subquery(per_region, output_field=IntegerField()), Value(0)
-        )
+        updates[counter] = Coalesce(Subquery(per_region, output_field=IntegerField()), Value(0))
     return regions.update(**updates)

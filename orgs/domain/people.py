@@ -3,22 +3,25 @@
 Each function validates, writes in one transaction, keeps the copied paths and the regions'
 own counters right, and writes the audit entry. Views, the API and imports call these."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 
 from audit.log import Action, diff, record, snapshot
 from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region, Unit
 
-COUNTER = {
+Placed = Grid | Household | Member
+
+COUNTER: dict[type[Placed], str] = {
     Member: "own_member_count",
     Household: "own_household_count",
     Grid: "own_grid_count",
 }
 
 
-def _bump(model: type[models.Model], region_id: int, delta: int) -> None:
+def _bump(model: type[Placed], region_id: int, delta: int) -> None:
     counter = COUNTER[model]
     Region.objects.filter(pk=region_id).update(**{counter: F(counter) + delta})
 
@@ -44,11 +47,15 @@ def place_member(member: Member) -> None:
     member.org_path = organization.path
 
 
-PLACERS = {Grid: place_grid, Household: place_household, Member: place_member}
+PLACERS: dict[type[Placed], Callable[[Any], None]] = {
+    Grid: place_grid,
+    Household: place_household,
+    Member: place_member,
+}
 
 
 @transaction.atomic
-def create(actor, model: type[models.Model], **fields: Any):
+def create(actor, model: type[Placed], **fields: Any) -> Any:
     """Create a grid, household or member: places it, counts it, audits it."""
     obj = model(**fields)
     PLACERS[model](obj)
@@ -60,7 +67,7 @@ def create(actor, model: type[models.Model], **fields: Any):
 
 
 @transaction.atomic
-def update(actor, obj: models.Model, **changes: Any):
+def update(actor, obj: Placed, **changes: Any) -> Any:
     """Change fields of a grid, household or member, moving its counters and copied paths
     when it moves to another place. Records the changed fields only."""
     model = type(obj)
@@ -76,7 +83,7 @@ def update(actor, obj: models.Model, **changes: Any):
         _bump(model, old_region_id, -1)
         _bump(model, obj.region_id, +1)
         if model is Grid:
-            Household.objects.filter(grid=obj).update(
+            Household.objects.filter(grid_id=obj.pk).update(
                 region_id=obj.region_id, region_path=obj.region_path, org_path=obj.org_path
             )
     changed = diff(before, snapshot(obj, fields))
@@ -86,7 +93,7 @@ def update(actor, obj: models.Model, **changes: Any):
 
 
 @transaction.atomic
-def delete(actor, obj: models.Model) -> None:
+def delete(actor, obj: Placed) -> None:
     model = type(obj)
     region_id, region_path, label = obj.region_id, obj.region_path, str(obj)
     obj_id = obj.pk

@@ -11,11 +11,15 @@ from orgs.models import LEVEL_ORDER, Organization, Region, TreeNode
 KIND_ORDER = [choice.value for choice in Organization.Kind]
 
 
-def next_child_path(model: type[TreeNode], parent: TreeNode | None) -> str:
+def next_child_path(model: type[Region] | type[Organization], parent: TreeNode | None) -> str:
     """The path for a new last child of ``parent`` (a new root when ``None``). Callers hold a
     lock on the parent row, so two inserts under one parent cannot take the same segment."""
     prefix = parent.path if parent is not None else ""
-    siblings = model.objects.filter(parent=parent) if parent else model.objects.filter(depth=0)
+    siblings = (
+        model._default_manager.filter(parent_id=parent.pk)
+        if parent
+        else model._default_manager.filter(depth=0)
+    )
     last = siblings.aggregate(last=Max("path"))["last"]
     number = decode_segment(last[len(prefix) : len(prefix) + SEGMENT]) + 1 if last else 0
     return prefix + encode_segment(number)
@@ -43,13 +47,16 @@ def add_region(actor, *, parent: Region | None, name: str, code: str, level: str
 
 
 def check_organization_kind(parent: Organization | None, kind: str) -> None:
-    if parent is not None and KIND_ORDER.index(kind) <= KIND_ORDER.index(parent.kind):
-        if not (parent.kind == kind == Organization.Kind.COMMITTEE):
-            raise ValueError(
-                f"“{Organization.Kind(kind).label}”不能位于“{parent.get_kind_display()}”之下。"
-            )
-    if parent is not None and parent.kind == Organization.Kind.GROUP:
+    """A child sits below its parent's kind (a committee may also lead committees)."""
+    if parent is None:
+        return
+    if parent.kind == Organization.Kind.GROUP:
         raise ValueError("党小组之下不能再设组织。")
+    nested_committee = parent.kind == kind == Organization.Kind.COMMITTEE
+    if KIND_ORDER.index(kind) <= KIND_ORDER.index(parent.kind) and not nested_committee:
+        raise ValueError(
+            f"“{Organization.Kind(kind).label}”不能位于“{parent.get_kind_display()}”之下。"
+        )
 
 
 @transaction.atomic

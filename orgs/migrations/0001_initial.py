@@ -5,194 +5,454 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='网格编码')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="网格编码")),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
             ],
             options={
-                'verbose_name': '网格',
-                'ordering': ['region_path', 'code'],
+                "verbose_name": "网格",
+                "ordering": ["region_path", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='户编号')),
-                ('head_name', models.CharField(max_length=50, verbose_name='户主姓名')),
-                ('head_id_number', models.CharField(blank=True, max_length=18, verbose_name='户主身份证号')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住址')),
-                ('size', models.PositiveSmallIntegerField(default=1, verbose_name='家庭人口')),
-                ('region_path', models.CharField(editable=False, max_length=255)),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='orgs.grid', verbose_name='网格')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="户编号")),
+                ("head_name", models.CharField(max_length=50, verbose_name="户主姓名")),
+                (
+                    "head_id_number",
+                    models.CharField(blank=True, max_length=18, verbose_name="户主身份证号"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="住址")),
+                ("size", models.PositiveSmallIntegerField(default=1, verbose_name="家庭人口")),
+                ("region_path", models.CharField(editable=False, max_length=255)),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="orgs.grid",
+                        verbose_name="网格",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '农户',
-                'ordering': ['region_path', 'code'],
+                "verbose_name": "农户",
+                "ordering": ["region_path", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=8, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='身份证号')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
-                ('education', models.CharField(choices=[('primary', '小学及以下'), ('junior', '初中'), ('senior', '高中/中专'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=16, verbose_name='学历')),
-                ('status', models.CharField(choices=[('formal', '正式党员'), ('probationary', '预备党员')], max_length=16, verbose_name='党员类别')),
-                ('joined_on', models.DateField(verbose_name='入党日期')),
-                ('is_mobile', models.BooleanField(default=False, verbose_name='流动党员')),
-                ('mobile_location', models.CharField(blank=True, max_length=100, verbose_name='外出地点')),
-                ('is_in_service', models.BooleanField(default=False, verbose_name='在职党员')),
-                ('workplace', models.CharField(blank=True, max_length=100, verbose_name='工作单位')),
-                ('region_path', models.CharField(editable=False, max_length=255)),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='orgs.household', verbose_name='所在户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=8,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "id_number",
+                    models.CharField(max_length=18, unique=True, verbose_name="身份证号"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("primary", "小学及以下"),
+                            ("junior", "初中"),
+                            ("senior", "高中/中专"),
+                            ("college", "大专"),
+                            ("bachelor", "本科"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=16,
+                        verbose_name="学历",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("formal", "正式党员"), ("probationary", "预备党员")],
+                        max_length=16,
+                        verbose_name="党员类别",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="入党日期")),
+                ("is_mobile", models.BooleanField(default=False, verbose_name="流动党员")),
+                (
+                    "mobile_location",
+                    models.CharField(blank=True, max_length=100, verbose_name="外出地点"),
+                ),
+                ("is_in_service", models.BooleanField(default=False, verbose_name="在职党员")),
+                (
+                    "workplace",
+                    models.CharField(blank=True, max_length=100, verbose_name="工作单位"),
+                ),
+                ("region_path", models.CharField(editable=False, max_length=255)),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="orgs.household",
+                        verbose_name="所在户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员',
-                'ordering': ['org_path', 'name', 'id'],
+                "verbose_name": "党员",
+                "ordering": ["org_path", "name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='liaison',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='liaison_households', to='orgs.member', verbose_name='联系党员'),
+            model_name="household",
+            name="liaison",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="liaison_households",
+                to="orgs.member",
+                verbose_name="联系党员",
+            ),
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('name', models.CharField(max_length=150, verbose_name='名称')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='组织代码')),
-                ('kind', models.CharField(choices=[('committee', '党委'), ('general_branch', '党总支'), ('branch', '党支部'), ('group', '党小组')], max_length=16, verbose_name='类型')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('under_rectification', models.BooleanField(default=False, verbose_name='软弱涣散整顿中')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("name", models.CharField(max_length=150, verbose_name="名称")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="组织代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("committee", "党委"),
+                            ("general_branch", "党总支"),
+                            ("branch", "党支部"),
+                            ("group", "党小组"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "under_rectification",
+                    models.BooleanField(default=False, verbose_name="软弱涣散整顿中"),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="撤销日期")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'ordering': ['path'],
+                "verbose_name": "党组织",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='member',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='orgs.organization', verbose_name='所在党组织'),
+            model_name="member",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="orgs.organization",
+                verbose_name="所在党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='grid',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='orgs.organization', verbose_name='所属支部'),
+            model_name="grid",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grids",
+                to="orgs.organization",
+                verbose_name="所属支部",
+            ),
         ),
         migrations.AddField(
-            model_name='grid',
-            name='party_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='group_grids', to='orgs.organization', verbose_name='党小组'),
+            model_name="grid",
+            name="party_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="group_grids",
+                to="orgs.organization",
+                verbose_name="党小组",
+            ),
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='区划代码')),
-                ('level', models.CharField(choices=[('province', '省/自治区'), ('prefecture', '市/州/盟'), ('county', '县/旗/区'), ('township', '乡/镇/苏木/街道'), ('village', '村/嘎查/社区')], max_length=16, verbose_name='层级')),
-                ('own_member_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('own_household_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('own_organization_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('own_grid_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="区划代码")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省/自治区"),
+                            ("prefecture", "市/州/盟"),
+                            ("county", "县/旗/区"),
+                            ("township", "乡/镇/苏木/街道"),
+                            ("village", "村/嘎查/社区"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("own_member_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("own_household_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("own_organization_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("own_grid_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'ordering': ['path'],
+                "verbose_name": "行政区划",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='organization',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='orgs.region', verbose_name='所在区划'),
+            model_name="organization",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organizations",
+                to="orgs.region",
+                verbose_name="所在区划",
+            ),
         ),
         migrations.AddField(
-            model_name='member',
-            name='region',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.region'),
+            model_name="member",
+            name="region",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.region",
+            ),
         ),
         migrations.AddField(
-            model_name='household',
-            name='region',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.region'),
+            model_name="household",
+            name="region",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.region",
+            ),
         ),
         migrations.AddField(
-            model_name='grid',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='orgs.region', verbose_name='所在村/社区'),
+            model_name="grid",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grids",
+                to="orgs.region",
+                verbose_name="所在村/社区",
+            ),
         ),
         migrations.CreateModel(
-            name='CommitteePost',
+            name="CommitteePost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=8, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('education', models.CharField(choices=[('primary', '小学及以下'), ('junior', '初中'), ('senior', '高中/中专'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=16, verbose_name='学历')),
-                ('is_party_member', models.BooleanField(default=False, verbose_name='党员')),
-                ('party_post', models.CharField(blank=True, choices=[('', '—'), ('secretary', '书记'), ('deputy_secretary', '副书记'), ('member', '委员')], max_length=20, verbose_name='党组织职务')),
-                ('villagers_post', models.CharField(blank=True, choices=[('', '—'), ('chair', '主任'), ('vice_chair', '副主任'), ('member', '委员')], max_length=20, verbose_name='村(居)委会职务')),
-                ('term_start', models.DateField(verbose_name='任期开始')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='任期结束')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='committee_posts', to='orgs.member')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='committee_posts', to='orgs.region', verbose_name='村/社区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=8,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("primary", "小学及以下"),
+                            ("junior", "初中"),
+                            ("senior", "高中/中专"),
+                            ("college", "大专"),
+                            ("bachelor", "本科"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=16,
+                        verbose_name="学历",
+                    ),
+                ),
+                ("is_party_member", models.BooleanField(default=False, verbose_name="党员")),
+                (
+                    "party_post",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("secretary", "书记"),
+                            ("deputy_secretary", "副书记"),
+                            ("member", "委员"),
+                        ],
+                        max_length=20,
+                        verbose_name="党组织职务",
+                    ),
+                ),
+                (
+                    "villagers_post",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("chair", "主任"),
+                            ("vice_chair", "副主任"),
+                            ("member", "委员"),
+                        ],
+                        max_length=20,
+                        verbose_name="村(居)委会职务",
+                    ),
+                ),
+                ("term_start", models.DateField(verbose_name="任期开始")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="任期结束")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="committee_posts",
+                        to="orgs.member",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="committee_posts",
+                        to="orgs.region",
+                        verbose_name="村/社区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '两委职务',
-                'ordering': ['region_path', '-party_post', 'name'],
+                "verbose_name": "两委职务",
+                "ordering": ["region_path", "-party_post", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='单位编码')),
-                ('region_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='orgs.region', verbose_name='服务区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="单位编码")),
+                ("region_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="orgs.region",
+                        verbose_name="服务区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务单位',
-                'ordering': ['region_path', 'code'],
+                "verbose_name": "服务单位",
+                "ordering": ["region_path", "code"],
             },
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['region_path', 'org_path', 'name'], name='orgs_member_region__58ff36_idx'),
+            model_name="member",
+            index=models.Index(
+                fields=["region_path", "org_path", "name"], name="orgs_member_region__58ff36_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['region_path', 'code'], name='orgs_househ_region__e30769_idx'),
+            model_name="household",
+            index=models.Index(
+                fields=["region_path", "code"], name="orgs_househ_region__e30769_idx"
+            ),
         ),
     ]

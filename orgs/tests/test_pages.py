@@ -76,7 +76,9 @@ def test_each_role_has_a_home(world, login, client):
         assert text in client.get("/").content.decode(), persona
 
 
-def test_member_list_query_count_does_not_grow_with_rows(world, login, django_assert_max_num_queries):
+def test_member_list_query_count_does_not_grow_with_rows(
+    world, login, django_assert_max_num_queries
+):
     from tests.world import add_member
 
     client = login(world.county_admin)

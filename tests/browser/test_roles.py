@@ -28,7 +28,9 @@ def test_county_admin_drills_down_from_county_to_household(browser_world, page_f
     shot(page, f"county-admin-household-{viewport}")
 
 
-def test_township_admin_searches_members_and_reveals_an_id_number(browser_world, page_for, viewport):
+def test_township_admin_searches_members_and_reveals_an_id_number(
+    browser_world, page_for, viewport
+):
     w = browser_world
     page = page_for(viewport)
     sign_in(page, w.township_admin.username, PASSWORD)
