@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from core.views import healthz
+from lingyan.api import api
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orgs.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]
