@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from accounts.scope import NOTHING, Scope, ids_q, scope_rule
+from accounts.scope import Scope, ids_q, scope_for, scope_rule
 from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region, Unit
 
 
@@ -73,4 +73,10 @@ def units(scope: Scope, write: bool) -> Q:
     return admin if write else admin | ids_q("pk", scope.unit_ids)
 
 
-__all__ = ["NOTHING"]
+def may_see_counts(user, region: Region) -> bool:
+    """Subtree figures (counts, the two-committee check) are for those who administer the
+    subtree or lead its branch; a grid worker or a resident sees their own rows only."""
+    scope = scope_for(user)
+    return scope.is_superuser or any(
+        region.path.startswith(path) for path in scope.admin_paths + scope.branch_region_paths
+    )

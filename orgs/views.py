@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import primary_assignment
-from accounts.scope import get_for_user, scope_for, visible
+from accounts.scope import get_for_user, visible
 from core.pages import client_ip, paginate
 from core.paths import subtree_q
 from orgs import personal
@@ -17,6 +17,7 @@ from orgs.domain import committees, queries
 from orgs.domain.counts import child_counts, subtree_counts
 from orgs.forms import HouseholdFilterForm, MemberFilterForm
 from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region
+from orgs.scope_rules import may_see_counts
 
 
 def _home_region(user) -> Region:
@@ -24,14 +25,6 @@ def _home_region(user) -> Region:
     if assignment is None:
         raise Http404("您的账号尚未分配角色。")
     return assignment.region
-
-
-def _shows_counts(user, region: Region) -> bool:
-    """Subtree figures are for those who administer the subtree or lead its branch."""
-    scope = scope_for(user)
-    return scope.is_superuser or any(
-        region.path.startswith(p) for p in scope.admin_paths + scope.branch_region_paths
-    )
 
 
 @login_required
@@ -44,7 +37,7 @@ def region(request, pk: int):
     """One node of the region tree with its children, organizations and grids."""
     node = get_for_user(request.user, Region, pk)
     user = request.user
-    show_counts = _shows_counts(user, node)
+    show_counts = may_see_counts(user, node)
     children = list(visible(user, Region).filter(parent=node).order_by("path"))
     context = {
         "region": node,
@@ -204,7 +197,7 @@ def committee_rollup(request):
     node = (
         get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
     )
-    if not _shows_counts(request.user, node):
+    if not may_see_counts(request.user, node):
         raise Http404
     today = timezone.localdate()
     total, children = committees.rollup(node, today)
@@ -226,7 +219,7 @@ def committee_rollup(request):
 def committee_village(request, pk: int):
     """One village's two committees and its check."""
     village = get_for_user(request.user, Region, pk)
-    if village.level != Region.Level.VILLAGE or not _shows_counts(request.user, village):
+    if village.level != Region.Level.VILLAGE or not may_see_counts(request.user, village):
         raise Http404
     today = timezone.localdate()
     [check] = committees.village_checks(village, today)

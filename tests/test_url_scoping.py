@@ -17,6 +17,10 @@ PUBLIC = {
     "logout/": "ends the caller's own session",
     "healthz": "the load balancer's health check; reveals nothing",
     "i18n/setlang/": "sets the caller's language cookie",
+    "api/": "ninja's root marker: always 404",
+    "api/openapi.json": "the API description; no data",
+    "api/docs": "the API docs page; no data",
+    "api/auth/token": "exchanges the caller's own credentials for a token",
 }
 
 
@@ -73,6 +77,25 @@ CASES = [
         "outsider",
     ),
     Case("audit/", url("/audit/"), "township_admin", "resident"),
+    Case("api/regions/", url("/api/regions/?parent={}", "township"), "township_admin", "outsider"),
+    Case("api/regions/<id>", url("/api/regions/{}", "village"), "resident", "outsider"),
+    Case(
+        "api/organizations/",
+        url("/api/organizations/?parent={}", "township_committee"),
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "api/organizations/<id>", url("/api/organizations/{}", "branch_org"), "branch", "outsider"
+    ),
+    Case("api/grids/", url("/api/grids/?region={}", "village"), "grid_worker", "outsider"),
+    Case("api/grids/<id>", url("/api/grids/{}", "grid"), "grid_worker", "outsider"),
+    Case("api/members/", url("/api/members/?organization={}", "branch_org"), "branch", "outsider"),
+    Case("api/members/<id>", url("/api/members/{}", "member_person"), "member", "outsider"),
+    Case(
+        "api/households/", url("/api/households/?region={}", "village"), "grid_worker", "outsider"
+    ),
+    Case("api/households/<id>", url("/api/households/{}", "household"), "resident", "outsider"),
 ]
 
 

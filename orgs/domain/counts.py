@@ -7,9 +7,10 @@ depth (about 20,000 region rows for a province, not millions of member rows). ``
 rebuilds the counters set-based after bulk loads; ``tests`` check that it changes nothing.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from core.paths import SEGMENT, subtree_q
@@ -70,6 +71,29 @@ def child_counts(region: Region, children=None) -> list[NodeCounts]:
         node = by_path.get(row["prefix"])
         if node is not None:
             node.add(row)
+    return list(by_path.values())
+
+
+def counts_by_depth(regions: list[Region]) -> list[NodeCounts]:
+    """Subtree totals for regions that need not share a parent (an API page of regions): the
+    regions of each depth are summed in one query, grouped by their path's prefix."""
+    by_path = {region.path: NodeCounts(region) for region in regions}
+    paths_by_length: dict[int, list[str]] = defaultdict(list)
+    for path in by_path:
+        paths_by_length[len(path)].append(path)
+    for length, paths in paths_by_length.items():
+        subtrees = Q(pk__in=[])
+        for path in paths:
+            subtrees |= subtree_q("path", path)
+        rows = (
+            Region.objects.filter(subtrees)
+            .annotate(prefix=Substr("path", 1, length))
+            .values("prefix")
+            .annotate(**_sums())
+            .order_by()
+        )
+        for row in rows:
+            by_path[row["prefix"]].add(row)
     return list(by_path.values())
 
 

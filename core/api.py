@@ -1,0 +1,87 @@
+"""What every app's API router shares: one shape for errors (``{"detail", "code"}``; 422
+adds per-field ``errors``) and the paginator. The ``NinjaAPI`` instance that mounts the
+routers lives in ``lingyan/api.py``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination
+
+
+class ErrorOut(Schema):
+    """Every error answer: a message for people and a stable code for programs."""
+
+    detail: str
+    code: str
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="出错的参数，如 limit 或 username")
+    message: str
+
+
+class InvalidOut(ErrorOut):
+    """422: the request's parameters or body did not validate."""
+
+    errors: list[FieldErrorOut]
+
+
+# The error answers every authenticated endpoint may give, for its ``response=`` mapping.
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+class ApiError(HttpError):
+    """An error answered as ``{"detail": detail, "code": code}`` with HTTP ``status``."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(status, detail)
+        self.code = code
+
+
+class Forbidden(ApiError):
+    """403: the row is visible to the user, but the action is not theirs to take."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, "forbidden", detail)
+
+
+@dataclass
+class Listing:
+    """What a list view returns when the rows of a page need more than their own columns:
+    the paginator slices ``rows`` and calls ``prepare`` once with the page's rows, so that
+    figures such as subtree counts are fetched for the whole page in a fixed number of
+    queries instead of one per row."""
+
+    rows: QuerySet
+    prepare: Callable[[list[Any]], None]
+
+
+class Page(LimitOffsetPagination):
+    """``?limit=&offset=`` answered as ``{"items": [...], "count": N}``; ``limit`` defaults
+    to ``settings.PAGE_SIZE`` and may not exceed ``settings.API_MAX_PAGE_SIZE``."""
+
+    class Input(Schema):
+        """A page of a list."""
+
+        limit: int = Field(
+            settings.PAGE_SIZE,
+            ge=1,
+            le=settings.API_MAX_PAGE_SIZE,
+            description=f"每页条数，最多 {settings.API_MAX_PAGE_SIZE}",
+        )
+        offset: int = Field(0, ge=0, description="跳过的条数")
+
+    def paginate_queryset(
+        self, queryset: QuerySet | Listing, pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        rows = queryset.rows if isinstance(queryset, Listing) else queryset
+        items = list(rows[pagination.offset : pagination.offset + pagination.limit])
+        if isinstance(queryset, Listing) and items:
+            queryset.prepare(items)
+        return {"items": items, "count": rows.count()}
