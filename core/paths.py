@@ -8,6 +8,8 @@ households, …) carry a copy of their node's path so that they are filtered by 
 without a join.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -57,3 +59,16 @@ def ancestor_paths(path: str) -> list[str]:
 
 def depth_of(path: str) -> int:
     return len(path) // SEGMENT - 1
+
+
+def common_path(paths: Iterable[str]) -> str:
+    """The deepest node whose subtree holds every path (``""`` for none, or disjoint roots), so
+    that the admins of that node see the audit entry."""
+    paths = list(paths)
+    if not paths:
+        return ""
+    shortest, longest = min(paths), max(paths)
+    length = 0
+    while length < len(shortest) and shortest[length] == longest[length]:
+        length += 1
+    return shortest[: length - length % SEGMENT]

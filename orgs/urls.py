@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orgs import views
+from orgs import transfer_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("households/<int:pk>/reveal/", views.household_reveal, name="household_reveal"),
     path("committees/", views.committee_rollup, name="committees"),
     path("committees/villages/<int:pk>/", views.committee_village, name="committee_village"),
+    path("transfer/", transfer_views.transfer, name="transfer"),
+    path("transfer/<str:kind>/template.xlsx", transfer_views.template, name="transfer_template"),
+    path("transfer/<str:kind>/export.xlsx", transfer_views.export, name="transfer_export"),
+    path("transfer/<str:kind>/import/", transfer_views.import_rows, name="transfer_import"),
 ]

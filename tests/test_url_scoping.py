@@ -77,6 +77,26 @@ CASES = [
         "outsider",
     ),
     Case("audit/", url("/audit/"), "township_admin", "resident"),
+    Case("transfer/", url("/transfer/"), "branch", "resident"),
+    Case(
+        "transfer/<str:kind>/template.xlsx",
+        url("/transfer/members/template.xlsx"),
+        "branch",
+        "grid_worker",
+    ),
+    Case(
+        "transfer/<str:kind>/export.xlsx",
+        url("/transfer/households/export.xlsx?region={}", "township"),
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "transfer/<str:kind>/import/",
+        url("/transfer/regions/import/"),
+        "county_admin",
+        "branch",  # a branch account does not import regions
+        method="post",
+    ),
     Case("api/regions/", url("/api/regions/?parent={}", "township"), "township_admin", "outsider"),
     Case("api/regions/<id>", url("/api/regions/{}", "village"), "resident", "outsider"),
     Case(

@@ -15,6 +15,7 @@ from datetime import date
 from itertools import count
 
 from accounts.models import Role, RoleAssignment, User
+from core.idnumbers import complete
 from orgs.domain import people, tree
 from orgs.models import Grid, Household, Member, Organization, Region, Unit
 
@@ -33,7 +34,7 @@ def add_member(organization: Organization, name: str, **fields) -> Member:
     values = {
         "gender": "male",
         "birth_date": date(1980, 1, 1),
-        "id_number": f"15052519800101{serial:04d}",
+        "id_number": complete(f"15052519800101{serial % 1000:03d}"),
         "phone": f"1390000{serial:04d}",
         "education": "senior",
         "status": Member.Status.FORMAL,
@@ -47,7 +48,7 @@ def add_household(grid: Grid, head_name: str, **fields) -> Household:
     serial = next(_serial)
     values = {
         "code": f"H{serial:06d}",
-        "head_id_number": f"15052519700101{serial:04d}",
+        "head_id_number": complete(f"15052519700101{serial % 1000:03d}"),
         "phone": f"1380000{serial:04d}",
         "size": 3,
     }

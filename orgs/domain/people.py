@@ -74,6 +74,7 @@ def update(actor, obj: Placed, **changes: Any) -> Any:
     fields = list(changes)
     before = snapshot(obj, fields)
     old_region_id = obj.region_id
+    old_org_path = getattr(obj, "org_path", "")
     for name, value in changes.items():
         setattr(obj, name, value)
     PLACERS[model](obj)
@@ -82,14 +83,23 @@ def update(actor, obj: Placed, **changes: Any) -> Any:
     if obj.region_id != old_region_id:
         _bump(model, old_region_id, -1)
         _bump(model, obj.region_id, +1)
-        if model is Grid:
-            Household.objects.filter(grid_id=obj.pk).update(
-                region_id=obj.region_id, region_path=obj.region_path, org_path=obj.org_path
-            )
+    if isinstance(obj, Grid) and (obj.region_id != old_region_id or obj.org_path != old_org_path):
+        _move_households(obj, old_region_id)
     changed = diff(before, snapshot(obj, fields))
     if changed:
         record(actor, Action.UPDATE, obj, region_path=obj.region_path, changes=changed)
     return obj
+
+
+def _move_households(grid: Grid, old_region_id: int) -> None:
+    """A grid moved to another village or branch: its households follow, counters too."""
+    households = Household.objects.filter(grid_id=grid.pk)
+    moved = households.update(
+        region_id=grid.region_id, region_path=grid.region_path, org_path=grid.org_path
+    )
+    if grid.region_id != old_region_id and moved:
+        _bump(Household, old_region_id, -moved)
+        _bump(Household, grid.region_id, +moved)
 
 
 @transaction.atomic

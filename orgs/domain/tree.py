@@ -1,10 +1,12 @@
 """Adding nodes to the region and organization trees, and keeping the copied paths of the
 rows below them right."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F, Max
 
-from audit.log import Action, record
+from audit.log import Action, diff, record, snapshot
 from core.paths import SEGMENT, decode_segment, depth_of, encode_segment
 from orgs.models import LEVEL_ORDER, Organization, Region, TreeNode
 
@@ -84,3 +86,35 @@ def add_organization(
     )
     record(actor, Action.CREATE, organization, region_path=region.path)
     return organization
+
+
+# What may change on an existing node: never its place (parent, path, region, level).
+NODE_FIELDS: dict[type, frozenset[str]] = {
+    Region: frozenset({"name"}),
+    Organization: frozenset({"name", "kind", "founded_on", "closed_on", "under_rectification"}),
+}
+
+
+@transaction.atomic
+def update_node(actor, node: Region | Organization, **changes: Any) -> Region | Organization:
+    """Rename or re-describe a region or organization in place; audited with the changed
+    fields. A new organization kind must still fit under its parent and above its children."""
+    refused = set(changes) - NODE_FIELDS[type(node)]
+    if refused:
+        raise ValueError(f"不能修改：{'、'.join(sorted(refused))}（不支持调整上级或层级）")
+    new_kind = changes.get("kind")
+    if isinstance(node, Organization) and new_kind and new_kind != node.kind:
+        parent = node.parent
+        check_organization_kind(parent if isinstance(parent, Organization) else None, new_kind)
+        for child_kind in node.children.values_list("kind", flat=True).distinct():
+            check_organization_kind(Organization(kind=new_kind), child_kind)
+    fields = list(changes)
+    before = snapshot(node, fields)
+    for name, value in changes.items():
+        setattr(node, name, value)
+    node.save(update_fields=fields)
+    changed = diff(before, snapshot(node, fields))
+    if changed:
+        region_path = node.path if isinstance(node, Region) else node.region_path
+        record(actor, Action.UPDATE, node, region_path=region_path, changes=changed)
+    return node
