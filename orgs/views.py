@@ -6,10 +6,11 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import primary_assignment
-from accounts.scope import get_for_user, visible
+from accounts.scope import get_for_user, scope_for, visible
 from core.pages import client_ip, paginate
 from core.paths import subtree_q
 from orgs import personal
@@ -23,7 +24,7 @@ from orgs.scope_rules import may_see_counts
 def _home_region(user) -> Region:
     assignment = primary_assignment(user)
     if assignment is None:
-        raise Http404("您的账号尚未分配角色。")
+        raise Http404(gettext("您的账号尚未分配角色。"))
     return assignment.region
 
 
@@ -91,23 +92,54 @@ def _filter_node(user, model, pk):
     return get_for_user(user, model, pk) if pk else None
 
 
+def _only_region_filter(form) -> bool:
+    """True when the list shows a whole region subtree: no filter but (at most) the region."""
+    return not form.is_bound or (
+        form.is_valid() and not any(v for k, v in form.cleaned_data.items() if k != "region")
+    )
+
+
+def _known_total(user, region: Region | None, figure: str) -> int | None:
+    """The list's total from the region counters, when the user's rows are exactly one
+    administered subtree (or a part of it); ``None`` means count the rows."""
+    scope = scope_for(user)
+    only_admin = len(scope.admin_paths) == 1 and not (
+        scope.branch_org_paths
+        or scope.grid_ids
+        or scope.member_ids
+        or scope.household_ids
+        or scope.is_superuser
+    )
+    if not only_admin:
+        return None
+    root = region or _home_region(user)
+    return getattr(subtree_counts(root), figure)
+
+
 @login_required
 def member_list(request):
     form = MemberFilterForm(request.GET or None)
     rows = visible(request.user, Member).select_related("organization")
+    region = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        region = _filter_node(request.user, Region, data["region"])
         rows = queries.filter_members(
             rows,
             q=data["q"].strip(),
-            region=_filter_node(request.user, Region, data["region"]),
+            region=region,
             organization=_filter_node(request.user, Organization, data["organization"]),
             status=data["status"],
             kind=data["kind"],
         )
     elif form.is_bound:
         rows = rows.none()
-    return render(request, "orgs/member_list.html", {"form": form, "page": paginate(request, rows)})
+    total = _known_total(request.user, region, "members") if _only_region_filter(form) else None
+    return render(
+        request,
+        "orgs/member_list.html",
+        {"form": form, "page": paginate(request, rows, count=total), "region": region},
+    )
 
 
 @login_required
@@ -131,19 +163,24 @@ def member_detail(request, pk: int):
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None)
     rows = visible(request.user, Household).select_related("grid", "liaison")
+    region = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        region = _filter_node(request.user, Region, data["region"])
         rows = queries.filter_households(
             rows,
             q=data["q"].strip(),
-            region=_filter_node(request.user, Region, data["region"]),
+            region=region,
             grid=_filter_node(request.user, Grid, data["grid"]),
             liaison=data["liaison"],
         )
     elif form.is_bound:
         rows = rows.none()
+    total = _known_total(request.user, region, "households") if _only_region_filter(form) else None
     return render(
-        request, "orgs/household_list.html", {"form": form, "page": paginate(request, rows)}
+        request,
+        "orgs/household_list.html",
+        {"form": form, "page": paginate(request, rows, count=total), "region": region},
     )
 
 

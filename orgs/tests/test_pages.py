@@ -89,3 +89,12 @@ def test_member_list_query_count_does_not_grow_with_rows(
         add_member(world.branch_org, f"新党员{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/members/")
+
+
+def test_admin_list_total_comes_from_the_counters_and_matches_the_rows(world, login):
+    client = login(world.township_admin)
+    for path, expected in [("/members/", 2), (f"/households/?region={world.village.pk}", 2)]:
+        page = client.get(path).context["page"]
+        assert page.paginator.count == expected == len(page.object_list)
+    filtered = client.get("/members/?q=张").context["page"]
+    assert filtered.paginator.count == 1

@@ -1,0 +1,136 @@
+"""Loading the demo data: generate, write in bulk, recount, create the demo logins, audit.
+
+``load`` is what ``manage.py load_demo`` runs. Everything happens in one transaction, so a
+failed load leaves nothing behind; afterwards the regions' own counters are rebuilt with
+``orgs.domain.counts.recount`` and, on PostgreSQL, the tables are analyzed.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from audit.log import Action, record
+from core.paths import decode_segment
+from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
+from demo.logins import USERNAMES, cast_for, create_logins
+from demo.writers import writer_for
+from orgs.domain.counts import recount
+from orgs.domain.tree import next_child_path
+from orgs.models import Household, Member, Organization, Region
+
+
+class DemoDataExists(Exception):
+    """The demo province, a demo login or one of the demo codes is already in the
+    database."""
+
+
+@dataclass
+class LoadReport:
+    """What a load wrote, for the command's output."""
+
+    scale: str
+    seed: int
+    counties: int
+    rows: Counter[str]  # table → rows written
+    phases: dict[str, float]  # seconds spent writing, recounting, committing, analyzing …
+    logins: list[User]
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.phases.values())
+
+
+class Stopwatch:
+    """Seconds spent in each phase of a load, for the report (docs/benchmarks.md)."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, phase: str) -> None:
+        now = time.monotonic()
+        self.phases[phase] = now - self.last
+        self.last = now
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def database_is_empty() -> bool:
+    """No region at all: the state ``load_demo --if-empty`` loads into."""
+    return not Region.objects.exists()
+
+
+def check_not_loaded() -> None:
+    if Region.objects.filter(code=PROVINCE_CODE).exists():
+        raise DemoDataExists(f"演示数据已载入（区划代码 {PROVINCE_CODE} 已存在）。")
+    taken = list(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
+    if taken:
+        raise DemoDataExists("演示账号已存在：" + "、".join(sorted(taken)))
+
+
+def starting_point() -> Start:
+    """Keys and root paths continue after what the database already holds."""
+    return Start(
+        keys={m: m._default_manager.aggregate(last=Max("pk"))["last"] or 0 for m in MODELS},
+        region_roots=decode_segment(next_child_path(Region, None)),
+        organization_roots=decode_segment(next_child_path(Organization, None)),
+    )
+
+
+def load(
+    scale_name: str,
+    seed: int,
+    as_of: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Load the demo province (``scale_name`` from ``demo.generator.SCALES``) generated from
+    ``seed`` with ages and dates as of ``as_of`` (today). Raises ``DemoDataExists`` when it
+    is already there."""
+    scale = SCALES[scale_name]
+    as_of = as_of or timezone.localdate()
+    stopwatch = Stopwatch()
+    writer = writer_for(connection)
+    rows: Counter[str] = Counter()
+    with transaction.atomic():
+        check_not_loaded()
+        for number, chunk in enumerate(generate(scale, seed, as_of, starting_point())):
+            for model, batch in chunk.batches:
+                try:
+                    rows[model._meta.db_table] += writer.write(model, COLUMNS[model], batch)
+                except IntegrityError as error:
+                    raise DemoDataExists(f"演示数据与已有数据的编码冲突：{error}") from error
+            if progress is not None and number:
+                progress(f"[{number}/{scale.counties}] {chunk.label}  {stopwatch.elapsed():.1f} s")
+        writer.reset_sequences(MODELS)
+        stopwatch.lap("write")
+        recount()
+        stopwatch.lap("recount")
+        province = Region.objects.get(code=PROVINCE_CODE)
+        county = Region.objects.filter(parent__parent=province).order_by("path").first()
+        if county is None:
+            raise LookupError("the demo province has no county")
+        logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
+        place = province if scale.counties > 1 else county
+        record(
+            None,
+            Action.IMPORT,
+            summary=(
+                f"演示数据载入：{place.name}，规模 {scale_name}，种子 {seed}，"
+                f"{scale.counties} 个旗县、{rows[Organization._meta.db_table]} 个党组织、"
+                f"{rows[Member._meta.db_table]} 名党员、{rows[Household._meta.db_table]} 户"
+            ),
+            region_path=place.path,
+        )
+        stopwatch.lap("logins")
+    stopwatch.lap("commit")  # PostgreSQL checks the deferred foreign keys here
+    writer.analyze(MODELS)
+    stopwatch.lap("analyze")
+    return LoadReport(scale_name, seed, scale.counties, rows, stopwatch.phases, logins)
