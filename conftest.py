@@ -25,6 +25,16 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in its thread (``LocaleMiddleware`` does not
+    switch back), which would leak into the next test's direct calls; end in the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -8,25 +8,27 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Grid, Household, Member, Organization, Region, Unit
 
 
 class User(AbstractUser):
-    display_name = models.CharField("显示名称", max_length=100, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "管理员"
-    BRANCH = "branch", "支部账号"
-    GRID_WORKER = "grid_worker", "网格员"
-    MEMBER = "member", "党员"
-    RESIDENT = "resident", "村民"
-    UNIT = "unit", "服务单位"
-    CLERK = "clerk", "超市管理员"
+    ADMIN = "admin", _("管理员")
+    BRANCH = "branch", _("支部账号")
+    GRID_WORKER = "grid_worker", _("网格员")
+    MEMBER = "member", pgettext_lazy("singular", "党员")
+    RESIDENT = "resident", _("村民")
+    UNIT = "unit", _("服务单位")
+    CLERK = "clerk", _("超市管理员")
 
 
 # The subject each role acts for; ``region`` is always set and places the assignment.
@@ -47,7 +49,7 @@ class RoleAssignment(models.Model):
     at a township, the township admin. A clerk runs the love supermarket of ``region``."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -66,7 +68,7 @@ class RoleAssignment(models.Model):
     )
 
     class Meta:
-        verbose_name = "角色分配"
+        verbose_name = _("角色分配")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.label}"
@@ -74,7 +76,7 @@ class RoleAssignment(models.Model):
     @property
     def label(self) -> str:
         if self.role == Role.ADMIN:
-            return f"{self.region.name}管理员"
+            return gettext("%(region)s管理员") % {"region": self.region.name}
         subject = ROLE_SUBJECT[Role(self.role)]
         place = getattr(self, subject) if subject else self.region
         return f"{place} · {self.get_role_display()}"
@@ -84,9 +86,9 @@ class RoleAssignment(models.Model):
         for field in SUBJECT_FIELDS:
             present = getattr(self, f"{field}_id") is not None
             if field == required and not present:
-                raise ValidationError({field: "该角色必须指定。"})
+                raise ValidationError({field: gettext("该角色必须指定。")})
             if field != required and present:
-                raise ValidationError({field: "该角色不应指定此项。"})
+                raise ValidationError({field: gettext("该角色不应指定此项。")})
 
 
 class ApiToken(models.Model):

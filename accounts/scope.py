@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from core.paths import subtree_q
 
@@ -149,7 +150,7 @@ def get_for_user(
     try:
         return rows.get(pk=pk)
     except (rows.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该记录，或您无权访问。") from None
+        raise Http404(gettext("未找到该记录，或您无权访问。")) from None
 
 
 def can_write(user, obj: models.Model) -> bool:

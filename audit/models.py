@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -9,35 +11,35 @@ class AuditEntry(models.Model):
     entries of their own subtree only; ``changes`` maps a field to ``[old, new]``."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "新增"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
-        IMPORT = "import", "导入"
-        EXPORT = "export", "导出"
-        LOGIN = "login", "登录"
-        LOGIN_FAILED = "login_failed", "登录失败"
-        VIEW_PERSONAL_DATA = "view_personal_data", "查看个人信息"
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        IMPORT = "import", _("导入")
+        EXPORT = "export", _("导出")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        VIEW_PERSONAL_DATA = "view_personal_data", _("查看个人信息")
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
     )
-    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    model = models.CharField("对象类型", max_length=64, blank=True)
-    object_id = models.CharField("对象编号", max_length=64, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
+    model = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     region_path = models.CharField(max_length=255, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "审计日志"
+        verbose_name = pgettext_lazy("singular", "审计日志")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["region_path", "-at"])]
 

@@ -1,30 +1,38 @@
 """Forms that parse the list filters; a bad value is reported, never silently dropped."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.models import Member
 
+ALL = ("", _("全部"))
+
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="姓名/证件号后四位", required=False, max_length=50)
-    region = forms.IntegerField(label="区划", required=False, widget=forms.HiddenInput)
-    organization = forms.IntegerField(label="党组织", required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("姓名/证件号后四位"), required=False, max_length=50)
+    region = forms.IntegerField(label=_("区划"), required=False, widget=forms.HiddenInput)
+    organization = forms.IntegerField(
+        label=pgettext_lazy("singular", "党组织"), required=False, widget=forms.HiddenInput
+    )
     status = forms.ChoiceField(
-        label="党员类别", required=False, choices=[("", "全部"), *Member.Status.choices]
+        label=_("党员类别"), required=False, choices=[ALL, *Member.Status.choices]
     )
     kind = forms.ChoiceField(
-        label="党员类型",
+        label=_("党员类型"),
         required=False,
-        choices=[("", "全部"), ("mobile", "流动党员"), ("in_service", "在职党员")],
+        choices=[ALL, ("mobile", _("流动党员")), ("in_service", _("在职党员"))],
     )
 
 
 class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label="户主/户编号", required=False, max_length=50)
-    region = forms.IntegerField(label="区划", required=False, widget=forms.HiddenInput)
-    grid = forms.IntegerField(label="网格", required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("户主/户编号"), required=False, max_length=50)
+    region = forms.IntegerField(label=_("区划"), required=False, widget=forms.HiddenInput)
+    grid = forms.IntegerField(
+        label=pgettext_lazy("singular", "网格"), required=False, widget=forms.HiddenInput
+    )
     liaison = forms.ChoiceField(
-        label="联系党员",
+        label=_("联系党员"),
         required=False,
-        choices=[("", "全部"), ("yes", "已安排"), ("no", "未安排")],
+        choices=[ALL, ("yes", _("已安排")), ("no", _("未安排"))],
     )

@@ -9,6 +9,8 @@ current by the domain functions in ``orgs.domain``. Nothing here is written dire
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.paths import depth_of, subtree_q
 
@@ -42,22 +44,22 @@ class Region(TreeNode):
     node; subtree figures are their sums over a path range (``orgs.domain.counts``)."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省/自治区"
-        PREFECTURE = "prefecture", "市/州/盟"
-        COUNTY = "county", "县/旗/区"
-        TOWNSHIP = "township", "乡/镇/苏木/街道"
-        VILLAGE = "village", "村/嘎查/社区"
+        PROVINCE = "province", _("省/自治区")
+        PREFECTURE = "prefecture", _("市/州/盟")
+        COUNTY = "county", _("县/旗/区")
+        TOWNSHIP = "township", _("乡/镇/苏木/街道")
+        VILLAGE = "village", _("村/嘎查/社区")
 
-    name = models.CharField("名称", max_length=100)
-    code = models.CharField("区划代码", max_length=20, unique=True)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("区划代码"), max_length=20, unique=True)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     own_member_count = models.PositiveIntegerField(default=0, editable=False)
     own_household_count = models.PositiveIntegerField(default=0, editable=False)
     own_organization_count = models.PositiveIntegerField(default=0, editable=False)
     own_grid_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
-        verbose_name = "行政区划"
+        verbose_name = pgettext_lazy("singular", "行政区划")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -76,24 +78,24 @@ class Organization(TreeNode):
     logins act for it (一支部一账号)."""
 
     class Kind(models.TextChoices):
-        COMMITTEE = "committee", "党委"
-        GENERAL_BRANCH = "general_branch", "党总支"
-        BRANCH = "branch", "党支部"
-        GROUP = "group", "党小组"
+        COMMITTEE = "committee", _("党委")
+        GENERAL_BRANCH = "general_branch", _("党总支")
+        BRANCH = "branch", _("党支部")
+        GROUP = "group", _("党小组")
 
-    name = models.CharField("名称", max_length=150)
-    code = models.CharField("组织代码", max_length=32, unique=True)
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=150)
+    code = models.CharField(_("组织代码"), max_length=32, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name="所在区划"
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("所在区划")
     )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)
-    under_rectification = models.BooleanField("软弱涣散整顿中", default=False)
-    founded_on = models.DateField("成立日期", null=True, blank=True)
-    closed_on = models.DateField("撤销日期", null=True, blank=True)
+    under_rectification = models.BooleanField(_("软弱涣散整顿中"), default=False)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "党组织"
+        verbose_name = pgettext_lazy("singular", "党组织")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -104,13 +106,13 @@ class Grid(models.Model):
     """A grid (网格): one villagers' group with its party group, led by a branch (seed 003:
     branch → grid → member-liaison households)."""
 
-    name = models.CharField("名称", max_length=100)
-    code = models.CharField("网格编码", max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("网格编码"), max_length=32, unique=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="grids", verbose_name="所在村/社区"
+        Region, on_delete=models.PROTECT, related_name="grids", verbose_name=_("所在村/社区")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="grids", verbose_name="所属支部"
+        Organization, on_delete=models.PROTECT, related_name="grids", verbose_name=_("所属支部")
     )
     party_group = models.ForeignKey(
         Organization,
@@ -118,13 +120,13 @@ class Grid(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="group_grids",
-        verbose_name="党小组",
+        verbose_name=_("党小组"),
     )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "网格"
+        verbose_name = pgettext_lazy("singular", "网格")
         ordering = ["region_path", "code"]
 
     def __str__(self) -> str:
@@ -132,20 +134,20 @@ class Grid(models.Model):
 
 
 class Education(models.TextChoices):
-    PRIMARY = "primary", "小学及以下"
-    JUNIOR = "junior", "初中"
-    SENIOR = "senior", "高中/中专"
-    COLLEGE = "college", "大专"
-    BACHELOR = "bachelor", "本科"
-    POSTGRADUATE = "postgraduate", "研究生"
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
 
 
 COLLEGE_OR_ABOVE = [Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE]
 
 
 class Gender(models.TextChoices):
-    MALE = "male", "男"
-    FEMALE = "female", "女"
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
 
 
 class Member(models.Model):
@@ -153,23 +155,23 @@ class Member(models.Model):
     (流动党员: away from home, attends online) or in service (在职党员)."""
 
     class Status(models.TextChoices):
-        FORMAL = "formal", "正式党员"
-        PROBATIONARY = "probationary", "预备党员"
+        FORMAL = "formal", _("正式党员")
+        PROBATIONARY = "probationary", _("预备党员")
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
-    birth_date = models.DateField("出生日期")
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    education = models.CharField("学历", max_length=16, choices=Education.choices)
-    status = models.CharField("党员类别", max_length=16, choices=Status.choices)
-    joined_on = models.DateField("入党日期")
-    is_mobile = models.BooleanField("流动党员", default=False)
-    mobile_location = models.CharField("外出地点", max_length=100, blank=True)
-    is_in_service = models.BooleanField("在职党员", default=False)
-    workplace = models.CharField("工作单位", max_length=100, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices)
+    status = models.CharField(_("党员类别"), max_length=16, choices=Status.choices)
+    joined_on = models.DateField(_("入党日期"))
+    is_mobile = models.BooleanField(_("流动党员"), default=False)
+    mobile_location = models.CharField(_("外出地点"), max_length=100, blank=True)
+    is_in_service = models.BooleanField(_("在职党员"), default=False)
+    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="members", verbose_name="所在党组织"
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
     )
     household = models.ForeignKey(
         "Household",
@@ -177,14 +179,14 @@ class Member(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
-        verbose_name="所在户",
+        verbose_name=_("所在户"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
     region_path = models.CharField(max_length=255, editable=False)
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "党员"
+        verbose_name = pgettext_lazy("singular", "党员")
         ordering = ["org_path", "name", "id"]
         indexes = [models.Index(fields=["region_path", "org_path", "name"])]
 
@@ -199,14 +201,17 @@ class Household(models.Model):
     """A household (户) in exactly one grid; ``liaison`` is its liaison party member
     (党员联系户)."""
 
-    code = models.CharField("户编号", max_length=32, unique=True)
-    head_name = models.CharField("户主姓名", max_length=50)
-    head_id_number = models.CharField("户主身份证号", max_length=18, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    address = models.CharField("住址", max_length=200, blank=True)
-    size = models.PositiveSmallIntegerField("家庭人口", default=1)
+    code = models.CharField(_("户编号"), max_length=32, unique=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    head_id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    size = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
     grid = models.ForeignKey(
-        Grid, on_delete=models.PROTECT, related_name="households", verbose_name="网格"
+        Grid,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=pgettext_lazy("singular", "网格"),
     )
     liaison = models.ForeignKey(
         Member,
@@ -214,14 +219,14 @@ class Household(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="liaison_households",
-        verbose_name="联系党员",
+        verbose_name=_("联系党员"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
     region_path = models.CharField(max_length=255, editable=False)
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "农户"
+        verbose_name = pgettext_lazy("singular", "农户")
         ordering = ["region_path", "code"]
         indexes = [models.Index(fields=["region_path", "code"])]
 
@@ -235,39 +240,39 @@ class CommitteePost(models.Model):
 
     class PartyPost(models.TextChoices):
         NONE = "", "—"
-        SECRETARY = "secretary", "书记"
-        DEPUTY = "deputy_secretary", "副书记"
-        MEMBER = "member", "委员"
+        SECRETARY = "secretary", _("书记")
+        DEPUTY = "deputy_secretary", _("副书记")
+        MEMBER = "member", _("委员")
 
     class VillagersPost(models.TextChoices):
         NONE = "", "—"
-        CHAIR = "chair", "主任"
-        VICE_CHAIR = "vice_chair", "副主任"
-        MEMBER = "member", "委员"
+        CHAIR = "chair", _("主任")
+        VICE_CHAIR = "vice_chair", _("副主任")
+        MEMBER = "member", _("委员")
 
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="committee_posts", verbose_name="村/社区"
+        Region, on_delete=models.PROTECT, related_name="committee_posts", verbose_name=_("村/社区")
     )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
-    birth_date = models.DateField("出生日期")
-    education = models.CharField("学历", max_length=16, choices=Education.choices)
-    is_party_member = models.BooleanField("党员", default=False)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices)
+    is_party_member = models.BooleanField(pgettext_lazy("singular", "党员"), default=False)
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="committee_posts"
     )
     party_post = models.CharField(
-        "党组织职务", max_length=20, choices=PartyPost.choices, blank=True
+        _("党组织职务"), max_length=20, choices=PartyPost.choices, blank=True
     )
     villagers_post = models.CharField(
-        "村(居)委会职务", max_length=20, choices=VillagersPost.choices, blank=True
+        _("村(居)委会职务"), max_length=20, choices=VillagersPost.choices, blank=True
     )
-    term_start = models.DateField("任期开始")
-    term_end = models.DateField("任期结束", null=True, blank=True)
+    term_start = models.DateField(_("任期开始"))
+    term_end = models.DateField(_("任期结束"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "两委职务"
+        verbose_name = _("两委职务")
         ordering = ["region_path", "-party_post", "name"]
 
     def __str__(self) -> str:
@@ -293,16 +298,16 @@ class Unit(models.Model):
     """A service unit (单位): a county department or company that accepts dispatched
     requests (接单). ``region`` is the place it serves."""
 
-    name = models.CharField("名称", max_length=100)
-    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("单位编码"), max_length=32, unique=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="units", verbose_name="服务区划"
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("服务区划")
     )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "服务单位"
+        verbose_name = _("服务单位")
         ordering = ["region_path", "code"]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ values are shown to the roles whose work needs them — admins and the branch ac
 their own rows, a grid worker over the households of their grid, a person over their own
 record — and each such view is written to the audit log."""
 
+from django.utils.translation import gettext
+
 from accounts.scope import can_write, scope_for
 from audit.log import Action, record
 from core.masking import mask_id_number, mask_phone
@@ -34,7 +36,7 @@ def masked_values(obj: Member | Household) -> dict[str, str]:
 def reveal(user, obj: Member | Household, *, ip_address: str | None = None) -> dict[str, str]:
     """The full personal values, logged; ``PermissionError`` for roles that may not see them."""
     if not may_reveal(user, obj):
-        raise PermissionError("您的角色无权查看完整个人信息。")
+        raise PermissionError(gettext("您的角色无权查看完整个人信息。"))
     record(
         user,
         Action.VIEW_PERSONAL_DATA,
@@ -49,6 +51,6 @@ def reveal(user, obj: Member | Household, *, ip_address: str | None = None) -> d
 def labelled(
     model: type[Member] | type[Household], values: dict[str, str]
 ) -> list[tuple[str, str]]:
-    """``[(Chinese label, value)]`` for showing ``values`` on a page."""
+    """``[(label, value)]`` for showing ``values`` on a page, labels in the active language."""
     fields = {field.name: field for field in model._meta.fields}
     return [(str(fields[name].verbose_name), value) for name, value in values.items()]

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.paths import SEGMENT, subtree_q
 from orgs.models import COLLEGE_OR_ABOVE, CommitteePost, Gender, Region
 
 CRITERIA = {
-    "college": "至少1名大学生",
-    "woman": "至少1名女性",
-    "young": "至少1名35周岁以下",
-    "party_majority": "村(居)委会党员超过50%",
+    "college": _("至少1名大学生"),
+    "woman": _("至少1名女性"),
+    "young": _("至少1名35周岁以下"),
+    "party_majority": _("村(居)委会党员超过50%"),
 }
 
 
@@ -62,6 +63,11 @@ class Rollup:
     passed: int = 0
     both_chairs: int = 0
     per_criterion: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CRITERIA, 0))
+
+    @property
+    def all_recorded_pass(self) -> bool:
+        """Every village with a recorded committee passes (true when none is recorded)."""
+        return self.passed == self.recorded
 
     def add(self, check: VillageCheck) -> None:
         self.villages += 1

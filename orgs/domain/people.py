@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from audit.log import Action, diff, record, snapshot
 from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region, Unit
@@ -28,7 +29,7 @@ def _bump(model: type[Placed], region_id: int, delta: int) -> None:
 
 def place_grid(grid: Grid) -> None:
     if grid.region.level != Region.Level.VILLAGE:
-        raise ValueError("网格必须设在村或社区。")
+        raise ValueError(gettext("网格必须设在村或社区。"))
     grid.region_path = grid.region.path
     grid.org_path = grid.organization.path
 
@@ -117,9 +118,9 @@ def delete(actor, obj: Placed) -> None:
 def save_committee_post(actor, post: CommitteePost) -> CommitteePost:
     """Create or change one person's posts in a village's two committees."""
     if post.region.level != Region.Level.VILLAGE:
-        raise ValueError("两委班子只设在村或社区。")
+        raise ValueError(gettext("两委班子只设在村或社区。"))
     if not post.party_post and not post.villagers_post:
-        raise ValueError("请至少填写一个职务。")
+        raise ValueError(gettext("请至少填写一个职务。"))
     creating = post.pk is None
     post.region_path = post.region.path
     if post.member_id is not None:

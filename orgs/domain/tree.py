@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext
 
 from audit.log import Action, diff, record, snapshot
 from core.paths import SEGMENT, decode_segment, depth_of, encode_segment
@@ -30,7 +31,8 @@ def next_child_path(model: type[Region] | type[Organization], parent: TreeNode |
 def check_region_level(parent: Region | None, level: str) -> None:
     if parent is not None and LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(parent.level):
         raise ValueError(
-            f"“{Region.Level(level).label}”不能位于“{parent.get_level_display()}”之下。"
+            gettext("“%(child)s”不能位于“%(parent)s”之下。")
+            % {"child": Region.Level(level).label, "parent": parent.get_level_display()}
         )
 
 
@@ -53,11 +55,12 @@ def check_organization_kind(parent: Organization | None, kind: str) -> None:
     if parent is None:
         return
     if parent.kind == Organization.Kind.GROUP:
-        raise ValueError("党小组之下不能再设组织。")
+        raise ValueError(gettext("党小组之下不能再设组织。"))
     nested_committee = parent.kind == kind == Organization.Kind.COMMITTEE
     if KIND_ORDER.index(kind) <= KIND_ORDER.index(parent.kind) and not nested_committee:
         raise ValueError(
-            f"“{Organization.Kind(kind).label}”不能位于“{parent.get_kind_display()}”之下。"
+            gettext("“%(child)s”不能位于“%(parent)s”之下。")
+            % {"child": Organization.Kind(kind).label, "parent": parent.get_kind_display()}
         )
 
 
@@ -101,7 +104,10 @@ def update_node(actor, node: Region | Organization, **changes: Any) -> Region | 
     fields. A new organization kind must still fit under its parent and above its children."""
     refused = set(changes) - NODE_FIELDS[type(node)]
     if refused:
-        raise ValueError(f"不能修改：{'、'.join(sorted(refused))}（不支持调整上级或层级）")
+        raise ValueError(
+            gettext("不能修改：%(fields)s（不支持调整上级或层级）")
+            % {"fields": "、".join(sorted(refused))}
+        )
     new_kind = changes.get("kind")
     if isinstance(node, Organization) and new_kind and new_kind != node.kind:
         parent = node.parent
