@@ -357,7 +357,7 @@ def grid_detail(request: HttpRequest, id: int) -> Grid:
 def list_members(request: HttpRequest, params: Query[MemberQuery]) -> QuerySet[Member]:
     rows = queries.filter_members(
         visible(request.user, MEMBERS),
-        q=params.q.strip(),
+        q=params.q,
         region=node(request, Region, params.region),
         organization=node(request, Organization, params.organization),
         status=params.status or "",
@@ -385,7 +385,7 @@ def member_detail(request: HttpRequest, id: int, reveal: bool = Reveal) -> Membe
 def list_households(request: HttpRequest, params: Query[HouseholdQuery]) -> QuerySet[Household]:
     return queries.filter_households(
         visible(request.user, HOUSEHOLDS),
-        q=params.q.strip(),
+        q=params.q,
         region=node(request, Region, params.region),
     )
 

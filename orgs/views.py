@@ -88,10 +88,6 @@ def organization(request, pk: int):
     )
 
 
-def _filter_node(user, model, pk):
-    return get_for_user(user, model, pk) if pk else None
-
-
 def _only_region_filter(form) -> bool:
     """True when the list shows a whole region subtree: no filter but (at most) the region."""
     return not form.is_bound or (
@@ -116,29 +112,30 @@ def _known_total(user, region: Region | None, figure: str) -> int | None:
     return getattr(subtree_counts(root), figure)
 
 
-@login_required
-def member_list(request):
-    form = MemberFilterForm(request.GET or None)
-    rows = visible(request.user, Member).select_related("organization")
+def _filtered_list(request, form_class, rows, filter_rows, figure: str, template: str):
+    """A list page: the scoped rows narrowed by the filter form, a page of them, and the
+    total from the counters when the rows are a whole subtree."""
+    form = form_class(request.GET or None, user=request.user)
     region = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        region = _filter_node(request.user, Region, data["region"])
-        rows = queries.filter_members(
-            rows,
-            q=data["q"].strip(),
-            region=region,
-            organization=_filter_node(request.user, Organization, data["organization"]),
-            status=data["status"],
-            kind=data["kind"],
-        )
-    elif form.is_bound:
-        rows = rows.none()
-    total = _known_total(request.user, region, "members") if _only_region_filter(form) else None
+    if form.is_bound:
+        if form.is_valid():
+            region = form.cleaned_data["region"]
+            rows = filter_rows(rows, **form.cleaned_data)
+        else:
+            rows = rows.none()
+    total = _known_total(request.user, region, figure) if _only_region_filter(form) else None
     return render(
         request,
-        "orgs/member_list.html",
+        template,
         {"form": form, "page": paginate(request, rows, count=total), "region": region},
+    )
+
+
+@login_required
+def member_list(request):
+    rows = visible(request.user, Member).select_related("organization")
+    return _filtered_list(
+        request, MemberFilterForm, rows, queries.filter_members, "members", "orgs/member_list.html"
     )
 
 
@@ -161,26 +158,14 @@ def member_detail(request, pk: int):
 
 @login_required
 def household_list(request):
-    form = HouseholdFilterForm(request.GET or None)
     rows = visible(request.user, Household).select_related("grid", "liaison")
-    region = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        region = _filter_node(request.user, Region, data["region"])
-        rows = queries.filter_households(
-            rows,
-            q=data["q"].strip(),
-            region=region,
-            grid=_filter_node(request.user, Grid, data["grid"]),
-            liaison=data["liaison"],
-        )
-    elif form.is_bound:
-        rows = rows.none()
-    total = _known_total(request.user, region, "households") if _only_region_filter(form) else None
-    return render(
+    return _filtered_list(
         request,
+        HouseholdFilterForm,
+        rows,
+        queries.filter_households,
+        "households",
         "orgs/household_list.html",
-        {"form": form, "page": paginate(request, rows, count=total), "region": region},
     )
 
 

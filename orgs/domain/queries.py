@@ -17,6 +17,7 @@ def filter_members(
 ) -> QuerySet[Member]:
     """Search by name or the last digits of the ID number; narrow to a region or an
     organization subtree, a status, mobile or in-service members."""
+    q = q.strip()
     if q:
         match = Q(name__contains=q)
         if q.isdigit() or q[-1:].upper() == "X":
@@ -43,6 +44,7 @@ def filter_households(
     grid: Grid | None = None,
     liaison: str = "",
 ) -> QuerySet[Household]:
+    q = q.strip()
     if q:
         rows = rows.filter(Q(head_name__contains=q) | Q(code__iexact=q))
     if region is not None:
