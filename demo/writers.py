@@ -7,6 +7,7 @@ Afterwards the tables' id sequences are moved past the explicit keys and, on Pos
 planner's statistics are refreshed.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -16,17 +17,17 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-class Writer:
+class Writer(ABC):
     """Writes rows of a model's table in bulk (rows as tuples in ``columns`` order)."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
 
+    @abstractmethod
     def write(
         self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
     ) -> int:
         """Insert ``rows``; returns how many were written."""
-        raise NotImplementedError
 
     def reset_sequences(self, tables: Iterable[type[models.Model]]) -> None:
         """Make the next automatic id of each table follow its largest explicit one."""
@@ -35,8 +36,9 @@ class Writer:
             for statement in statements:
                 cursor.execute(statement)
 
-    def analyze(self, tables: Iterable[type[models.Model]]) -> None:
-        """Refresh the planner's statistics after a bulk load."""
+    def analyze(self, tables: Iterable[type[models.Model]]) -> None:  # noqa: B027
+        """Refresh the planner's statistics after a bulk load (nothing to do on SQLite,
+        whose planner reads no statistics unless asked)."""
 
 
 class SqliteWriter(Writer):
@@ -106,4 +108,4 @@ def writer_for(connection: BaseDatabaseWrapper) -> Writer:
         return PostgresWriter(connection)
     if connection.vendor == "sqlite":
         return SqliteWriter(connection)
-    raise NotImplementedError(f"no bulk writer for {connection.vendor}")
+    raise ValueError(f"no bulk writer for the {connection.vendor} database")

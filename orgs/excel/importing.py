@@ -13,6 +13,7 @@ an error of its own; references to rows outside the scope read exactly like refe
 rows that do not exist ("在您的管辖范围内找不到…"), so an import reveals nothing about them.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -148,7 +149,7 @@ class Row:
         return self.values.get(name) if name not in self.bad else None
 
 
-class Importer:
+class Importer(ABC):
     """Plans and applies the import of one kind; subclasses know their kind's rules."""
 
     CURRENT: dict[str, str] = {}
@@ -299,11 +300,13 @@ class Importer:
 
     # Applying -----------------------------------------------------------------------------
 
+    @abstractmethod
     def plan(self) -> None:
-        raise NotImplementedError
+        """Check every row and resolve its references; errors go to ``self.result``."""
 
+    @abstractmethod
     def apply(self) -> None:
-        raise NotImplementedError
+        """Write the planned rows through the domain functions."""
 
     def attempt(self, row: Row, write: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run one domain write; a rule it enforces becomes an error on the row."""
