@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scope import get_for_user
-from orgs.models import Grid, Member, Organization, Region
+from accounts.scope import get_for_user, visible
+from core.idnumbers import has_valid_check_character
+from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region
+from orgs.scope_rules import manageable_organizations
 
 ALL = ("", _("全部"))
 
@@ -59,3 +61,139 @@ class HouseholdFilterForm(ScopedFilterForm):
         required=False,
         choices=[ALL, ("yes", _("已安排")), ("no", _("未安排"))],
     )
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IdNumberField(forms.CharField):
+    """An 18-character resident ID number with a valid GB 11643 check character."""
+
+    def clean(self, value):
+        value = super().clean(value).strip().upper()
+        if value and not has_valid_check_character(value):
+            raise forms.ValidationError(
+                _("身份证号应为 18 位且校验位正确，请核对：%(value)s"), params={"value": value}
+            )
+        return value
+
+
+class MemberForm(forms.ModelForm):
+    """Add or change a party member. The organization is one the user manages; the household
+    is given by its code and must be one the user can see."""
+
+    id_number = IdNumberField(label=_("身份证号"), max_length=18)
+    household_code = forms.CharField(label=_("所在户编号"), required=False, max_length=32)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "phone",
+            "education",
+            "status",
+            "joined_on",
+            "organization",
+            "is_mobile",
+            "mobile_location",
+            "is_in_service",
+            "workplace",
+        ]
+        widgets = {"birth_date": DATE, "joined_on": DATE}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organization"].queryset = manageable_organizations(user).order_by("path")
+        if self.instance.household_id:
+            self.initial["household_code"] = self.instance.household.code
+
+    def clean_household_code(self):
+        code = self.cleaned_data["household_code"].strip()
+        if not code:
+            return None
+        household = visible(self.user, Household).filter(code=code).first()
+        if household is None:
+            raise forms.ValidationError(
+                _("在您的管辖范围内找不到户编号“%(code)s”"), params={"code": code}
+            )
+        return household
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_mobile") and not cleaned.get("mobile_location"):
+            self.add_error("mobile_location", _("流动党员请填写外出地点。"))
+        return cleaned
+
+    def changes(self) -> dict:
+        """The model values to hand to the domain function."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["household"] = self.cleaned_data["household_code"]
+        return data
+
+
+class HouseholdForm(forms.ModelForm):
+    """Add or change a household: in a grid the user manages, with an optional liaison
+    member given by ID number."""
+
+    head_id_number = IdNumberField(label=_("户主身份证号"), max_length=18, required=False)
+    liaison_id_number = forms.CharField(label=_("联系党员身份证号"), required=False, max_length=18)
+
+    class Meta:
+        model = Household
+        fields = ["code", "head_name", "head_id_number", "phone", "address", "size", "grid"]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["grid"].queryset = visible(user, Grid, write=True).order_by(
+            "region_path", "code"
+        )
+        if self.instance.liaison_id:
+            self.initial["liaison_id_number"] = self.instance.liaison.id_number
+
+    def clean_liaison_id_number(self):
+        number = self.cleaned_data["liaison_id_number"].strip().upper()
+        if not number:
+            return None
+        liaison = visible(self.user, Member).filter(id_number=number).first()
+        if liaison is None:
+            raise forms.ValidationError(_("在您的管辖范围内找不到该党员。"))
+        return liaison
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["liaison"] = self.cleaned_data["liaison_id_number"]
+        return data
+
+
+class CommitteePostForm(forms.ModelForm):
+    """One person's posts in a village's two committees for a term (entered after each
+    election; a post that ends gets its end date rather than being deleted)."""
+
+    class Meta:
+        model = CommitteePost
+        fields = [
+            "name",
+            "gender",
+            "birth_date",
+            "education",
+            "is_party_member",
+            "party_post",
+            "villagers_post",
+            "term_start",
+            "term_end",
+        ]
+        widgets = {"birth_date": DATE, "term_start": DATE, "term_end": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("party_post") and not cleaned.get("villagers_post"):
+            raise forms.ValidationError(_("请至少填写一个职务。"))
+        start, end = cleaned.get("term_start"), cleaned.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("任期结束不能早于任期开始。"))
+        return cleaned

@@ -80,3 +80,13 @@ def may_see_counts(user, region: Region) -> bool:
     return scope.is_superuser or any(
         region.path.startswith(path) for path in scope.admin_paths + scope.branch_region_paths
     )
+
+
+def manageable_organizations(user):
+    """The organizations whose members, grids and households the user manages: an admin's
+    region subtree, a branch account's own organization subtree."""
+    scope = scope_for(user)
+    rows = Organization.objects.filter(  # scope-ok: narrowed to the managed subtrees below
+        scope.under("region_path", scope.admin_paths) | scope.under("path", scope.branch_org_paths)
+    )
+    return Organization.objects.all() if scope.is_superuser else rows  # scope-ok: superuser

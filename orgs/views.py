@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import primary_assignment
-from accounts.scope import get_for_user, scope_for, visible
+from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.pages import client_ip, paginate
 from core.paths import subtree_q
 from orgs import personal
@@ -127,7 +127,13 @@ def _filtered_list(request, form_class, rows, filter_rows, figure: str, template
     return render(
         request,
         template,
-        {"form": form, "page": paginate(request, rows, count=total), "region": region},
+        {
+            "form": form,
+            "page": paginate(request, rows, count=total),
+            "region": region,
+            "can_add": scope_for(request.user).is_admin
+            or bool(scope_for(request.user).branch_org_paths),
+        },
     )
 
 
@@ -152,6 +158,7 @@ def member_detail(request, pk: int):
             "personal_rows": personal.labelled(Member, personal.masked_values(person)),
             "may_reveal": personal.may_reveal(request.user, person),
             "reveal_url": reverse("orgs:member_reveal", args=[person.pk]),
+            "can_edit": can_write(request.user, person),
         },
     )
 
@@ -182,6 +189,7 @@ def household_detail(request, pk: int):
             "personal_rows": personal.labelled(Household, personal.masked_values(household)),
             "may_reveal": personal.may_reveal(request.user, household),
             "reveal_url": reverse("orgs:household_reveal", args=[household.pk]),
+            "can_edit": can_write(request.user, household),
             "members": visible(request.user, Member).filter(household=household),
         },
     )

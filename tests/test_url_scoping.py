@@ -38,6 +38,24 @@ def url(template: str, attr: str | None = None):
     return lambda w: template.format(getattr(w, attr).pk) if attr else template
 
 
+def committee_post_url(world) -> str:
+    from datetime import date
+
+    from orgs.domain.people import save_committee_post
+    from orgs.models import CommitteePost
+
+    post = CommitteePost(
+        region=world.village,
+        name="书记",
+        gender="male",
+        birth_date=date(1980, 1, 1),
+        education="college",
+        party_post="secretary",
+        term_start=date(2021, 6, 1),
+    )
+    return f"/committees/posts/{save_committee_post(None, post).pk}/edit/"
+
+
 CASES = [
     Case("", url("/"), "resident", None),
     Case("tree/", url("/tree/"), "township_admin", None),
@@ -60,6 +78,22 @@ CASES = [
         "outsider",
         method="post",
     ),
+    Case("members/new/", url("/members/new/"), "branch", "grid_worker"),
+    Case("members/<int:pk>/edit/", url("/members/{}/edit/", "member_person"), "branch", "outsider"),
+    Case("households/new/", url("/households/new/"), "township_admin", "resident"),
+    Case(
+        "households/<int:pk>/edit/",
+        url("/households/{}/edit/", "household"),
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "committees/villages/<int:pk>/posts/new/",
+        url("/committees/villages/{}/posts/new/", "village"),
+        "branch",
+        "outsider",
+    ),
+    Case("committees/posts/<int:pk>/edit/", committee_post_url, "branch", "outsider"),
     Case("households/", url("/households/?region={}", "village"), "branch", "outsider"),
     Case("households/<int:pk>/", url("/households/{}/", "household"), "resident", "outsider"),
     Case(

@@ -112,3 +112,24 @@ def test_wrong_password_keeps_the_username_and_says_why(browser_world, page_for)
     page.click("button[type=submit]")
     expect(page.locator(".errors")).to_contain_text("用户名或密码错误")
     expect(page.locator("#id_username")).to_have_value("alice")
+
+
+def test_branch_adds_a_household_on_the_phone_fixing_a_mistake(browser_world, page_for):
+    w = browser_world
+    page = page_for("phone")
+    sign_in(page, w.branch.username, PASSWORD)
+    page.click("nav.main >> text=农户")
+    page.get_by_role("link", name="新增农户").click()
+    page.fill("#id_code", "H-PHONE-1")
+    page.fill("#id_head_name", "周大山")
+    page.fill("#id_head_id_number", "150525197001010000")  # wrong check character
+    page.fill("#id_size", "4")
+    page.select_option("#id_grid", str(w.grid.pk))
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".field.has-error")).to_contain_text("校验位")
+    expect(page.locator("#id_head_name")).to_have_value("周大山")  # nothing typed is lost
+    shot(page, "branch-household-error-phone")
+    page.fill("#id_head_id_number", "")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("h1")).to_contain_text("周大山")
+    expect(page.locator(".messages")).to_contain_text("H-PHONE-1")
