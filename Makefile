@@ -14,11 +14,20 @@ PORT ?= 8000
 
 install: .venv/.synced
 
-## Run the app with the demo county on the embedded SQLite database.
+## Run the app with the demo county on the embedded SQLite database, and beside it the huey
+## consumer that runs the hourly organizational-life sweep (its queue is var/huey.sqlite3: no
+## other server). Each runs as its own job (set -m); whichever way the recipe ends (Ctrl-C,
+## a kill, the web server failing), the trap stops both.
 run: install
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_demo --if-empty
-	$(UV) run python manage.py runserver $(HOST):$(PORT)
+	@set -m; \
+	$(UV) run python manage.py run_huey --workers 1 --flush-locks & consumer=$$!; \
+	$(UV) run python manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill -TERM -- -$$server -$$consumer 2>/dev/null; wait' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "huey consumer (pid $$consumer) runs the organizational-life sweep at five past every hour"; \
+	wait $$server
 
 ## All the tests: lint, the suite on SQLite, again on PostgreSQL, then the browser tests.
 test: install

@@ -48,3 +48,9 @@ def _expected_database(django_db_setup, django_db_blocker):
         from django.db import connection
 
         assert connection.vendor == expected, f"expected {expected}, running on {connection.vendor}"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded photos and evidence go to a throwaway folder, never into ``var/media``."""
+    settings.MEDIA_ROOT = tmp_path / "media"

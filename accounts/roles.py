@@ -37,4 +37,8 @@ def navigation(user) -> dict[str, bool]:
         "committees": manages,
         "transfer": manages,
         "audit": scope.is_admin,
+        "orglife": manages,
+        # a branch account's organizational life starts from its own calendar
+        "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,
+        "attendance": bool(scope.member_ids),
     }

@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.roles import primary_assignment
 from accounts.scope import visible
 from audit.models import AuditEntry
+from orglife import views as orglife_pages
 from orgs.domain import committees
 from orgs.domain.counts import child_counts, subtree_counts
 from orgs.models import Grid, Household, Member
@@ -44,7 +45,7 @@ def home(request):
             "children": child_counts(region),
             "committee_total": total,
             "recent": visible(request.user, AuditEntry).select_related("actor")[:8],
-        }
+        } | orglife_pages.admin_summary(request.user, region)
     elif role == Role.BRANCH:
         organization = assignment.organization
         context |= {
@@ -52,7 +53,7 @@ def home(request):
             "member_count": visible(request.user, Member).count(),
             "grids": visible(request.user, Grid).filter(organization=organization),
             "household_count": visible(request.user, Household).count(),
-        }
+        } | orglife_pages.branch_summary(request.user, organization)
     elif role == Role.GRID_WORKER:
         context |= {
             "grid": assignment.grid,

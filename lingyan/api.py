@@ -22,6 +22,7 @@ from ninja.security import HttpBearer, SessionAuth
 from accounts.api import router as accounts_router
 from accounts.models import ApiToken, User
 from core.api import ApiError
+from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 
 NOT_FOUND = "未找到该记录，或您无权访问。"
@@ -137,6 +138,13 @@ FIELD_MESSAGES = {
     "literal_error": "可选值：{expected}。",
     "model_attributes_type": "格式不正确，应为 JSON 对象。",
     "dict_type": "格式不正确，应为 JSON 对象。",
+    "date_parsing": "请填写日期，如 2026-11-23。",
+    "date_from_datetime_parsing": "请填写日期，如 2026-11-23。",
+    "date_type": "请填写日期，如 2026-11-23。",
+    "datetime_parsing": "请填写时间，如 2026-11-23T09:30:00+08:00。",
+    "datetime_from_date_parsing": "请填写时间，如 2026-11-23T09:30:00+08:00。",
+    "datetime_type": "请填写时间，如 2026-11-23T09:30:00+08:00。",
+    "list_type": "应为列表。",
 }
 
 
@@ -172,3 +180,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 api.add_router("/auth/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/orglife/", orglife_router)

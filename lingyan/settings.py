@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "audit",
     "orgs",
     "accounts",
+    "notifications",
+    "orglife",
     "demo",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +155,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINGYAN_LOG_LEVEL", "WARNING")},
 }
+
+# Scheduled jobs (the warnings sweep): huey, on SQLite in ``var/`` by default — no other
+# server — or on Redis in production (``LINGYAN_REDIS_URL``), from the same code.
+REDIS_URL = os.environ.get("LINGYAN_REDIS_URL", "")
+HUEY: dict[str, object]
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "lingyan", "url": REDIS_URL}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "lingyan",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+    }
+HUEY["immediate"] = env_bool("LINGYAN_HUEY_IMMEDIATE", False)
 
 # Pages and API lists show this many rows; the API accepts ?limit= up to the maximum.
 PAGE_SIZE = 50

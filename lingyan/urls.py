@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orgs.urls")),
     path("audit/", include("audit.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("orglife/", include("orglife.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

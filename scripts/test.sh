@@ -27,11 +27,13 @@ for pass in "${passes[@]}"; do
       $UV run mypy
       ;;
     sqlite)
-      LINGYAN_EXPECT_DB=sqlite run_pytest sqlite -m "not browser" -q
+      bash scripts/redis.sh
+      LINGYAN_REQUIRE_REDIS=1 LINGYAN_EXPECT_DB=sqlite run_pytest sqlite -m "not browser" -q
       ;;
     postgres)
       eval "$(bash scripts/postgres.sh)"   # exports DATABASE_URL
-      LINGYAN_EXPECT_DB=postgresql run_pytest postgres -m "not browser" -q
+      bash scripts/redis.sh
+      LINGYAN_REQUIRE_REDIS=1 LINGYAN_EXPECT_DB=postgresql run_pytest postgres -m "not browser" -q
       ;;
     browser)
       bash scripts/ensure-chromium.sh

@@ -6,11 +6,10 @@ who must get 404 — the same answer as for a row that does not exist. Routes wi
 protected object (the login page, health check) are listed in ``PUBLIC`` with the reason.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.url_case import Case, url
 
 PUBLIC = {
     "login/": "the login page itself",
@@ -22,20 +21,6 @@ PUBLIC = {
     "api/docs": "the API docs page; no data",
     "api/auth/token": "exchanges the caller's own credentials for a token",
 }
-
-
-@dataclass
-class Case:
-    route: str
-    url: Any  # callable(world) -> str
-    allowed: str  # persona that may use it
-    outsider: str | None  # persona that must get 404 (None: every signed-in user may)
-    method: str = "get"
-    data: dict | None = None
-
-
-def url(template: str, attr: str | None = None):
-    return lambda w: template.format(getattr(w, attr).pk) if attr else template
 
 
 def committee_post_url(world) -> str:
@@ -151,6 +136,23 @@ CASES = [
     ),
     Case("api/households/<id>", url("/api/households/{}", "household"), "resident", "outsider"),
 ]
+
+
+def _app_cases() -> list[Case]:
+    """Cases that each app keeps beside its own tests, in ``<app>/tests/url_cases*.py``
+    (a module-level ``CASES`` list of ``Case``), so apps do not edit one shared file."""
+    import importlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted(root.glob("*/tests/url_cases*.py")):
+        module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+        found += module.CASES
+    return found
+
+
+CASES += _app_cases()
 
 
 def all_routes(patterns=None, prefix: str = "") -> list[str]:

@@ -1,0 +1,296 @@
+"""Due reports, their satisfaction by records, the per-region tallies and the rollups.
+
+Everything here is set-based: due reports are generated with one ``INSERT … SELECT`` per
+requirement and period, tallies move by increments (which commute, so a sweep and an upload
+running at once never lose each other's counts), and rollups sum tally rows over a path
+range. ``rebuild_tallies`` recomputes the tallies from the due reports; the tests check that
+it changes nothing."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Substr
+
+from core.paths import SEGMENT, ancestor_paths, subtree_q, successor
+from orglife.domain.periods import Period, deadline, month_of, periods_between
+from orglife.domain.requirements import settings_for
+from orglife.models import ComplianceTally, DueReport, RecordType, Requirement
+from orgs.models import Region
+
+
+def _sql_value(value):
+    """Dates and datetimes as the backend stores them (raw SQL bypasses the ORM's adapters)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def add_to_tallies(deltas: Counter) -> None:
+    """``deltas[(region_id, region_path, month, figure)] = n`` added to the tallies, creating
+    rows as needed; increments only, so concurrent writers compose."""
+    rows: dict[tuple[int, str, date], dict[str, int]] = {}
+    for (region_id, region_path, month, figure), n in deltas.items():
+        if n:
+            rows.setdefault(
+                (region_id, region_path, month), {"due": 0, "reported": 0, "on_time": 0}
+            )[figure] += n
+    if not rows:
+        return
+    table = ComplianceTally._meta.db_table
+    values = [
+        (region_id, path, _sql_value(month), f["due"], f["reported"], f["on_time"])
+        for (region_id, path, month), f in sorted(rows.items())
+    ]
+    # One multi-row statement per 500 rows, not one statement per row: a due-report batch
+    # touches hundreds of regions, and a statement each made generate_due's tally upkeep
+    # take most of a province sweep. The keys are distinct, so no row is hit twice.
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        sql = (
+            f"INSERT INTO {table} (region_id, region_path, month, due, reported, on_time) "
+            "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)) + " "
+            "ON CONFLICT (region_id, month) DO UPDATE SET "
+            f"due = {table}.due + excluded.due, reported = {table}.reported + excluded.reported, "
+            f"on_time = {table}.on_time + excluded.on_time"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def generate_due(today: date, region: Region | None = None) -> int:
+    """Create the due reports of every active requirement (under ``region`` when given) for
+    each period from its ``since`` up to the one containing ``today``. Idempotent — the
+    unique constraint skips rows that exist — and cheap to repeat: a requirement resumes from
+    the period containing ``generated_through``, so a run retries only the latest period
+    (picking up organizations founded since) and catches up on any runs that were missed.
+    Returns the number of rows created."""
+    requirements = Requirement.objects.filter(active=True)
+    if region is not None:
+        requirements = requirements.filter(
+            Q(region_path__in=ancestor_paths(region.path)) | subtree_q("region_path", region.path)
+        )
+    created = 0
+    # The tallies move once for the whole run (one upsert per region and month, not one per
+    # requirement and period: at province scale that was a third of a monthly sweep), in the
+    # same transaction as the due reports they count.
+    deltas: Counter = Counter()
+    with transaction.atomic():
+        for requirement in requirements:
+            settings = settings_for(requirement.region_path)
+            first = max(requirement.since, requirement.generated_through or requirement.since)
+            for period in periods_between(first, today, requirement.frequency):
+                created += _insert_due(requirement, period, settings.on_time_days, deltas)
+            Requirement.objects.filter(pk=requirement.pk).update(generated_through=today)
+        add_to_tallies(deltas)
+    return created
+
+
+def _insert_due(
+    requirement: Requirement, period: Period, on_time_days: int, deltas: Counter
+) -> int:
+    """One period's due reports for one requirement. A record that arrived before its due
+    report existed (uploaded early in a period, or while the sweep was not running) counts
+    at once: the first received record of the type in the period reports it, as in
+    ``refresh_due``."""
+    due_table = DueReport._meta.db_table
+    due_by = _sql_value(deadline(period.end, on_time_days))
+    first_record = (
+        "(SELECT rt.record_id FROM orglife_recordtype rt "
+        "JOIN orglife_activityrecord r ON r.id = rt.record_id "
+        "WHERE rt.organization_id = o.id AND rt.activity_type_id = %s "
+        "AND rt.held_on >= %s AND rt.held_on <= %s "
+        "ORDER BY r.received_at, r.id LIMIT 1)"
+    )
+    sql = (
+        f"INSERT INTO {due_table} (organization_id, activity_type_id, frequency, period_start, "
+        "period_end, month, deadline, region_id, region_path, org_path, record_id, "
+        "reported_at, on_time) "
+        "SELECT s.id, %s, %s, %s, %s, %s, %s, s.region_id, s.region_path, s.path, s.record_id, "
+        "r.received_at, CASE WHEN r.received_at < %s THEN TRUE ELSE FALSE END "
+        f"FROM (SELECT o.id, o.region_id, o.region_path, o.path, {first_record} AS record_id "
+        "FROM orgs_organization o "
+        "WHERE o.region_path >= %s AND o.region_path < %s AND o.kind = %s "
+        "AND (o.founded_on IS NULL OR o.founded_on <= %s) "
+        "AND (o.closed_on IS NULL OR o.closed_on >= %s) "
+        "AND NOT EXISTS (SELECT 1 FROM orglife_exemption e "
+        "WHERE e.organization_id = o.id AND e.activity_type_id = %s)) s "
+        "LEFT JOIN orglife_activityrecord r ON r.id = s.record_id "
+        "WHERE TRUE "  # SQLite: an INSERT … SELECT … JOIN needs a WHERE before ON CONFLICT
+        "ON CONFLICT (organization_id, activity_type_id, period_start) DO NOTHING "
+        "RETURNING region_id, region_path, record_id, on_time"
+    )
+    params = [
+        requirement.activity_type_id,
+        requirement.frequency,
+        _sql_value(period.start),
+        _sql_value(period.end),
+        _sql_value(month_of(period.end)),
+        due_by,
+        due_by,
+        requirement.activity_type_id,
+        _sql_value(period.start),
+        _sql_value(period.end),
+        requirement.region_path,
+        successor(requirement.region_path),
+        requirement.organization_kind,
+        _sql_value(period.start),
+        _sql_value(period.end),
+        requirement.activity_type_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchall()
+    month = month_of(period.end)
+    for region_id, path, record_id, on_time in inserted:
+        deltas[(region_id, path, month, "due")] += 1
+        deltas[(region_id, path, month, "reported")] += record_id is not None
+        deltas[(region_id, path, month, "on_time")] += bool(on_time)
+    return len(inserted)
+
+
+def lock_due(organization_id: int, activity_type_ids: list[int], day: date) -> None:
+    """Lock the due reports a record held on ``day`` will satisfy, before the record is
+    stamped with its receipt time. A sweep that claimed one first has committed by then, so
+    the record's time is after the sweep's and it is rightly late; a sweep that comes later
+    waits for the record and finds the report done. Either way a record received before the
+    deadline never leaves a warning behind."""
+    list(
+        DueReport.objects.select_for_update()
+        .filter(organization_id=organization_id, activity_type_id__in=activity_type_ids)
+        .filter(period_start__lte=day, period_end__gte=day)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def refresh_due(organization_id: int, activity_type_id: int, day: date) -> None:
+    """Make the due report of the period containing ``day`` agree with the records: reported
+    by the earliest received record of that type in the period, on time if before the
+    deadline. Moves the tally by the difference. Call inside the record's transaction."""
+    due = (
+        DueReport.objects.select_for_update()
+        .filter(organization_id=organization_id, activity_type_id=activity_type_id)
+        .filter(period_start__lte=day, period_end__gte=day)
+        .first()
+    )
+    if due is None:
+        return
+    first = (
+        RecordType.objects.filter(
+            organization_id=organization_id,
+            activity_type_id=activity_type_id,
+            held_on__gte=due.period_start,
+            held_on__lte=due.period_end,
+        )
+        .select_related("record")
+        .order_by("record__received_at", "record_id")
+        .first()
+    )
+    reported_at = first.record.received_at if first else None
+    on_time = bool(reported_at and reported_at < due.deadline)
+    record_id = first.record_id if first else None
+    if (due.reported_at, due.on_time, due.record_id) == (reported_at, on_time, record_id):
+        return
+    deltas: Counter[tuple] = Counter()
+    key = (due.region_id, due.region_path, due.month)
+    deltas[(*key, "reported")] = (reported_at is not None) - (due.reported_at is not None)
+    deltas[(*key, "on_time")] = int(on_time) - int(due.on_time)
+    DueReport.objects.filter(pk=due.pk).update(
+        reported_at=reported_at, on_time=on_time, record_id=record_id
+    )
+    add_to_tallies(deltas)
+
+
+@transaction.atomic
+def rebuild_tallies() -> None:
+    """Recompute every tally from the due reports (repair, and the tests' invariant)."""
+    ComplianceTally.objects.all().delete()
+    rows = (
+        DueReport.objects.values("region_id", "region_path", "month")
+        .annotate(
+            due=Sum(1),
+            reported=Sum(1, filter=Q(reported_at__isnull=False)),
+            on_time=Sum(1, filter=Q(on_time=True)),
+        )
+        .order_by()
+    )
+    ComplianceTally.objects.bulk_create(
+        ComplianceTally(
+            region_id=row["region_id"],
+            region_path=row["region_path"],
+            month=row["month"],
+            due=row["due"],
+            reported=row["reported"] or 0,
+            on_time=row["on_time"] or 0,
+        )
+        for row in rows
+    )
+
+
+@dataclass
+class Figures:
+    due: int = 0
+    reported: int = 0
+    on_time: int = 0
+
+    def add(self, due: int, reported: int, on_time: int) -> None:
+        self.due += due or 0
+        self.reported += reported or 0
+        self.on_time += on_time or 0
+
+    @property
+    def completeness(self) -> float | None:
+        return min(self.reported / self.due, 1.0) if self.due else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return min(self.on_time / self.due, 1.0) if self.due else None
+
+
+@dataclass
+class NodeCompliance:
+    region: Region
+    total: Figures = field(default_factory=Figures)
+    by_month: dict[date, Figures] = field(default_factory=dict)
+
+
+def rollup(
+    region: Region, first_month: date, last_month: date
+) -> tuple[NodeCompliance, list[NodeCompliance]]:
+    """Completeness and timeliness for ``region`` and each child, in total and by month,
+    for the periods ending in ``first_month``..``last_month``: one grouped query over the
+    tallies of the subtree."""
+    children = list(Region.objects.filter(parent=region).order_by("path"))
+    nodes = {child.path: NodeCompliance(child) for child in children}
+    total = NodeCompliance(region)
+    prefix = len(region.path) + SEGMENT
+    rows = (
+        # The months listed, not a range: with the (month, region_path) index a county's
+        # rollup is then one index range per month instead of a scan of every region's rows.
+        ComplianceTally.objects.filter(
+            subtree_q("region_path", region.path),
+            month__in=[
+                period.start
+                for period in periods_between(first_month, last_month, "monthly")
+                if first_month <= period.start <= last_month
+            ],
+        )
+        .annotate(child=Substr("region_path", 1, prefix))
+        .values("child", "month")
+        .annotate(due=Sum("due"), reported=Sum("reported"), on_time=Sum("on_time"))
+        .order_by()
+    )
+    for row in rows:
+        figures = (row["due"], row["reported"], row["on_time"])
+        total.total.add(*figures)
+        total.by_month.setdefault(row["month"], Figures()).add(*figures)
+        node = nodes.get(row["child"])
+        if node is not None:
+            node.total.add(*figures)
+            node.by_month.setdefault(row["month"], Figures()).add(*figures)
+    return total, list(nodes.values())
