@@ -19,6 +19,7 @@ b. ``rollup(region, January, December)`` of the load year for the province root 
 
     uv run python bench/orglife.py --load           # add the orglife data to lingyan_bench
     uv run python bench/orglife.py                  # measure on lingyan_bench (PostgreSQL)
+    uv run python bench/orglife.py --no-sweep       # the rollups only
     uv run python bench/orglife.py --sqlite FILE    # measure a county demo on SQLite
 
 ``--load`` expects the province of ``bench/tree_counts.py --load`` in ``lingyan_bench``
@@ -56,12 +57,14 @@ WHERE region_path >= %(low)s AND region_path < %(high)s
   AND month >= %(first)s AND month <= %(last)s
 GROUP BY 1, 2
 """
-# The months listed, as ``rollup`` lists them (one index range per month).
+# The rows ``rollup`` reads — summary rows (per county) above county level, own rows (per
+# organizations' region) at and below it — and the months listed, as ``rollup`` lists them
+# (one index range per month).
 TALLY_SQL = """
 SELECT substr(region_path, 1, %(prefix)s) AS child, month, SUM(due), SUM(reported),
        SUM(on_time)
 FROM orglife_compliancetally
-WHERE region_path >= %(low)s AND region_path < %(high)s
+WHERE summary = %(summary)s AND region_path >= %(low)s AND region_path < %(high)s
   AND month IN ({months})
 GROUP BY 1, 2
 """.format(months=", ".join(f"%(m{n})s" for n in range(12)))
@@ -168,6 +171,7 @@ def rollup_cases(regions: list) -> dict[str, tuple[Callable, Callable, Callable,
 
     from core.paths import SEGMENT, successor
     from orglife.domain.compliance import rollup
+    from orgs.models import LEVEL_ORDER
 
     year = load_day().year
     first, last = date(year, 1, 1), date(year, 12, 1)
@@ -188,16 +192,18 @@ def rollup_cases(regions: list) -> dict[str, tuple[Callable, Callable, Callable,
             "high": successor(region.path),
             "first": connection.ops.adapt_datefield_value(first),
             "last": connection.ops.adapt_datefield_value(last),
+            "summary": LEVEL_ORDER.index(region.level) < LEVEL_ORDER.index("county"),
         }
         for n in range(12):
             params[f"m{n}"] = connection.ops.adapt_datefield_value(date(year, n + 1, 1))
+        literals = {k: f"'{v}'" if isinstance(v, date) else repr(v) for k, v in params.items()}
         children = region.children.count()
         name = f"rollup({region.name}: {children} children, {year})"
         cases[name] = (
             lambda region=region: rollup(region, first, last),
             raw(DUE_SQL, params),
             raw(TALLY_SQL, params),
-            [DUE_SQL % {k: repr(v) for k, v in params.items()}],
+            [statement % literals for statement in (DUE_SQL, TALLY_SQL)],
         )
     return cases
 
@@ -243,6 +249,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--sweeps", type=int, default=5, help="measured sweep runs")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
+    parser.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="measure the rollups only (results in orglife-SCALE-rollup.json)",
+    )
     args = parser.parse_args()
 
     if args.sqlite:
@@ -293,7 +304,8 @@ def main() -> None:
         if args.explain:
             explain(statements)
     results["rollup"] = timings
-    results["sweep"] = sweep_case(args.sweeps)
+    if not args.no_sweep:
+        results["sweep"] = sweep_case(args.sweeps)
 
     print(f"rollup: {args.runs} runs after {args.warmup} warm-up runs, milliseconds")
     print(
@@ -309,14 +321,18 @@ def main() -> None:
             f"| {t['tally_sql_median']:.2f} | {t['tally_sql_p95']:.2f} "
             f"| {t['rollup_median'] / t['tally_sql_median']:.2f} |"
         )
-    s = results["sweep"]
-    print(
-        f"sweep as of {s['now']}: {s['runs']} runs, median {s['median_ms']:.0f} ms, "
-        f"max {s['max_ms']:.0f} ms (generate_due {s['generate_due_median_ms']:.0f} ms, "
-        f"sweep {s['sweep_median_ms']:.0f} ms); {s['due_created']:,} due reports, "
-        f"{s['warnings']:,} warnings, {s['notifications']:,} notifications"
-    )
-    (OUT / f"orglife-{scale}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    if args.no_sweep:
+        out = OUT / f"orglife-{scale}-rollup.json"
+    else:
+        out = OUT / f"orglife-{scale}.json"
+        s = results["sweep"]
+        print(
+            f"sweep as of {s['now']}: {s['runs']} runs, median {s['median_ms']:.0f} ms, "
+            f"max {s['max_ms']:.0f} ms (generate_due {s['generate_due_median_ms']:.0f} ms, "
+            f"sweep {s['sweep_median_ms']:.0f} ms); {s['due_created']:,} due reports, "
+            f"{s['warnings']:,} warnings, {s['notifications']:,} notifications"
+        )
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

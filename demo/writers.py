@@ -101,8 +101,8 @@ class PostgresWriter(Writer):
     def analyze(self, tables: Iterable[type[models.Model]], vacuum: bool = False) -> None:
         """With ``vacuum``, ``VACUUM ANALYZE`` when outside a transaction (after a load's
         commit): it also sets the visibility map and hint bits, so the first queries do not
-        pay for them (the organizational-life rollups read ~270,000 tally rows at province
-        scale). Inside a transaction (the tests) only ``ANALYZE`` is possible."""
+        pay for them (the organizational-life pages and rollups read these tables right after
+        a load). Inside a transaction (the tests) only ``ANALYZE`` is possible."""
         names = ", ".join(self.connection.ops.quote_name(t._meta.db_table) for t in tables)
         vacuum = vacuum and not self.connection.in_atomic_block
         command = "VACUUM ANALYZE" if vacuum else "ANALYZE"

@@ -4,9 +4,10 @@ reports that never came.
 
 ``DueReport`` rows are explicit: one per organization, activity type and period that the
 organization owes (DHIS2's "expected reports"), so the denominator is never guessed.
-``ComplianceTally`` sums them per region and month (the month the period ends) so that a
-province's rollup reads ~20,000 rows, not millions; both change in the same transaction as
-the record that satisfies them."""
+``ComplianceTally`` sums them per region and month (the month the period ends), and again
+per county and month, so that a province's rollup for a year reads ~1,400 summary rows and a
+county's a few thousand own rows, not millions of due reports; both change in the same
+transaction as the record that satisfies them."""
 
 from django.conf import settings
 from django.db import models
@@ -200,14 +201,19 @@ class DueReport(models.Model):
     server's receipt time of the first record that satisfies it; ``on_time`` whether that
     was before ``deadline``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT)
+    # No single-column indexes on these keys: the unique key leads with the organization,
+    # and nothing looks due reports up by type or region alone. Each index is paid on every
+    # row a sweep inserts (tens of thousands a month at province scale).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, db_index=False)
     frequency = models.CharField(max_length=16, choices=Frequency.choices)
     period_start = models.DateField()
     period_end = models.DateField()
     month = models.DateField(help_text="first day of the month the period ends in")
     deadline = models.DateTimeField()
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     region_path = models.CharField(max_length=255)
     org_path = models.CharField(max_length=255)
     record = models.ForeignKey(
@@ -238,19 +244,30 @@ class DueReport(models.Model):
 
 
 class ComplianceTally(models.Model):
-    """Per region (the organizations' own region) and month: how many reports were due,
-    reported, and reported on time. Kept in step with ``DueReport`` by the domain."""
+    """Per region and month: how many reports were due, reported, and reported on time. Kept
+    in step with ``DueReport`` by the domain. Two kinds of rows count every due report once
+    each:
+
+    - own rows (``summary=False``): per organizations' own region — ~22,600 regions × 12
+      months for a province year, read by the rollups of counties and the nodes below;
+    - summary rows (``summary=True``): per county (for an organization region at or below a
+      county, the county containing it) or per region above county level for the
+      organizations attached there — ~113 × 12 rows for a province year, read by the rollups
+      of provinces and prefectures."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     region_path = models.CharField(max_length=255)
     month = models.DateField()
+    summary = models.BooleanField(default=False)
     due = models.PositiveIntegerField(default=0)
     reported = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "month"], name="one_tally")]
-        indexes = [models.Index(fields=["month", "region_path"])]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "summary"], name="one_tally")
+        ]
+        indexes = [models.Index(fields=["summary", "month", "region_path"])]
 
     def __str__(self) -> str:
         return f"{self.region_id} · {self.month}: {self.reported}/{self.due}"

@@ -130,13 +130,14 @@ def test_satisfy_due_sets_what_the_records_say_and_only_that(demo):
 def test_tallies_equal_a_rebuild(demo):
     def tallies() -> list[tuple]:
         return list(
-            ComplianceTally.objects.order_by("region_id", "month").values_list(
-                "region_id", "month", "due", "reported", "on_time"
+            ComplianceTally.objects.order_by("region_id", "month", "summary").values_list(
+                "region_id", "month", "summary", "due", "reported", "on_time"
             )
         )
 
     before = tallies()
     assert before
+    assert any(row[2] for row in before) and not all(row[2] for row in before)
     rebuild_tallies()
     assert tallies() == before
 

@@ -6,7 +6,7 @@ running at once never lose each other's counts), and rollups sum tally rows over
 range. ``rebuild_tallies`` recomputes the tallies from the due reports; the tests check that
 it changes nothing."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,11 +14,11 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 
-from core.paths import SEGMENT, ancestor_paths, subtree_q, successor
+from core.paths import SEGMENT, ancestor_paths, common_path, subtree_q
 from orglife.domain.periods import Period, deadline, month_of, periods_between
 from orglife.domain.requirements import settings_for
 from orglife.models import ComplianceTally, DueReport, RecordType, Requirement
-from orgs.models import Region
+from orgs.models import LEVEL_ORDER, Region
 
 
 def _sql_value(value):
@@ -30,21 +30,48 @@ def _sql_value(value):
     return value
 
 
+def _summary_regions(regions: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """For each organization region (``{path: id}``), the region whose summary tally counts
+    it (see ``ComplianceTally``): the county at or above it, or the region itself when no
+    county contains it (the organizations of a province or prefecture). One query: the
+    counties above the regions' common ancestor and below it."""
+    if not regions:
+        return {}
+    root = common_path(regions)
+    counties = dict(
+        Region.objects.filter(level=Region.Level.COUNTY)
+        .filter(Q(path__in=ancestor_paths(root)) | subtree_q("path", root))
+        .order_by()
+        .values_list("path", "id")
+    )
+    summary = {}
+    for path, region_id in regions.items():
+        county = next((p for p in reversed(ancestor_paths(path)) if p in counties), None)
+        summary[path] = (counties[county], county) if county else (region_id, path)
+    return summary
+
+
 def add_to_tallies(deltas: Counter) -> None:
-    """``deltas[(region_id, region_path, month, figure)] = n`` added to the tallies, creating
-    rows as needed; increments only, so concurrent writers compose."""
-    rows: dict[tuple[int, str, date], dict[str, int]] = {}
+    """``deltas[(region_id, region_path, month, figure)] = n`` added to the tallies — the
+    region's own row and its summary row —, creating rows as needed; increments only, so
+    concurrent writers compose."""
+    deltas = Counter({key: n for key, n in deltas.items() if n})
+    summary = _summary_regions({path: region_id for region_id, path, _, _ in deltas})
+    rows: dict[tuple[bool, int, date, str], dict[str, int]] = {}
     for (region_id, region_path, month, figure), n in deltas.items():
-        if n:
-            rows.setdefault(
-                (region_id, region_path, month), {"due": 0, "reported": 0, "on_time": 0}
-            )[figure] += n
+        for key in (
+            (False, region_id, month, region_path),
+            (True, summary[region_path][0], month, summary[region_path][1]),
+        ):
+            rows.setdefault(key, {"due": 0, "reported": 0, "on_time": 0})[figure] += n
     if not rows:
         return
     table = ComplianceTally._meta.db_table
+    # Own rows first, then the summary rows (shared by every organization of a county), each
+    # in key order: writers lock the rows they share in one order.
     values = [
-        (region_id, path, _sql_value(month), f["due"], f["reported"], f["on_time"])
-        for (region_id, path, month), f in sorted(rows.items())
+        (region_id, path, _sql_value(month), is_summary, f["due"], f["reported"], f["on_time"])
+        for (is_summary, region_id, month, path), f in sorted(rows.items())
     ]
     # One multi-row statement per 500 rows, not one statement per row: a due-report batch
     # touches hundreds of regions, and a statement each made generate_due's tally upkeep
@@ -52,9 +79,10 @@ def add_to_tallies(deltas: Counter) -> None:
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
         sql = (
-            f"INSERT INTO {table} (region_id, region_path, month, due, reported, on_time) "
-            "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)) + " "
-            "ON CONFLICT (region_id, month) DO UPDATE SET "
+            f"INSERT INTO {table} "
+            "(region_id, region_path, month, summary, due, reported, on_time) "
+            "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk)) + " "
+            "ON CONFLICT (region_id, month, summary) DO UPDATE SET "
             f"due = {table}.due + excluded.due, reported = {table}.reported + excluded.reported, "
             f"on_time = {table}.on_time + excluded.on_time"
         )
@@ -68,37 +96,62 @@ def generate_due(today: date, region: Region | None = None) -> int:
     unique constraint skips rows that exist — and cheap to repeat: a requirement resumes from
     the period containing ``generated_through``, so a run retries only the latest period
     (picking up organizations founded since) and catches up on any runs that were missed.
-    Returns the number of rows created."""
-    requirements = Requirement.objects.filter(active=True)
+    Requirements that differ only in their county are generated together: one statement per
+    activity type, organization kind, frequency, on-time window and period, whatever the
+    number of counties. Returns the number of rows created."""
+    requirements = list(Requirement.objects.filter(active=True))
     if region is not None:
-        requirements = requirements.filter(
-            Q(region_path__in=ancestor_paths(region.path)) | subtree_q("region_path", region.path)
-        )
+        requirements = [
+            r
+            for r in requirements
+            if r.region_path in ancestor_paths(region.path) or r.region_path.startswith(region.path)
+        ]
+    windows: dict[str, int] = {}
+    batches: dict[tuple, list[Requirement]] = defaultdict(list)
+    for requirement in requirements:
+        if requirement.region_path not in windows:
+            windows[requirement.region_path] = settings_for(requirement.region_path).on_time_days
+        first = max(requirement.since, requirement.generated_through or requirement.since)
+        for period in periods_between(first, today, requirement.frequency):
+            key = (
+                requirement.activity_type_id,
+                requirement.organization_kind,
+                windows[requirement.region_path],
+                period,
+            )
+            batches[key].append(requirement)
     created = 0
-    # The tallies move once for the whole run (one upsert per region and month, not one per
-    # requirement and period: at province scale that was a third of a monthly sweep), in the
-    # same transaction as the due reports they count.
+    # The tallies move once for the whole run (one upsert per region and month), in the same
+    # transaction as the due reports they count.
     deltas: Counter = Counter()
     with transaction.atomic():
-        for requirement in requirements:
-            settings = settings_for(requirement.region_path)
-            first = max(requirement.since, requirement.generated_through or requirement.since)
-            for period in periods_between(first, today, requirement.frequency):
-                created += _insert_due(requirement, period, settings.on_time_days, deltas)
-            Requirement.objects.filter(pk=requirement.pk).update(generated_through=today)
+        for (type_id, kind, on_time_days, period), batch in sorted(batches.items()):
+            created += _insert_due(type_id, kind, batch, period, on_time_days, deltas)
+        Requirement.objects.filter(pk__in=[r.pk for r in requirements]).update(
+            generated_through=today
+        )
         add_to_tallies(deltas)
     return created
 
 
 def _insert_due(
-    requirement: Requirement, period: Period, on_time_days: int, deltas: Counter
+    activity_type_id: int,
+    organization_kind: str,
+    requirements: list[Requirement],
+    period: Period,
+    on_time_days: int,
+    deltas: Counter,
 ) -> int:
-    """One period's due reports for one requirement. A record that arrived before its due
-    report existed (uploaded early in a period, or while the sweep was not running) counts
-    at once: the first received record of the type in the period reports it, as in
-    ``refresh_due``."""
+    """One period's due reports for the organizations of one kind under any of
+    ``requirements`` (the same activity type in several counties). A record that arrived
+    before its due report existed (uploaded early in a period, or while the sweep was not
+    running) counts at once: the first received record of the type in the period reports
+    it, as in ``refresh_due``."""
     due_table = DueReport._meta.db_table
     due_by = _sql_value(deadline(period.end, on_time_days))
+    frequency = requirements[0].frequency
+    ids = sorted({r.pk for r in requirements})
+    marks = ", ".join(["%s"] * len(ids))
     first_record = (
         "(SELECT rt.record_id FROM orglife_recordtype rt "
         "JOIN orglife_activityrecord r ON r.id = rt.record_id "
@@ -106,41 +159,49 @@ def _insert_due(
         "AND rt.held_on >= %s AND rt.held_on <= %s "
         "ORDER BY r.received_at, r.id LIMIT 1)"
     )
+    # ``path || '{'`` bounds a subtree: '{' sorts after every character paths are made of.
     sql = (
         f"INSERT INTO {due_table} (organization_id, activity_type_id, frequency, period_start, "
         "period_end, month, deadline, region_id, region_path, org_path, record_id, "
         "reported_at, on_time) "
         "SELECT s.id, %s, %s, %s, %s, %s, %s, s.region_id, s.region_path, s.path, s.record_id, "
         "r.received_at, CASE WHEN r.received_at < %s THEN TRUE ELSE FALSE END "
-        f"FROM (SELECT o.id, o.region_id, o.region_path, o.path, {first_record} AS record_id "
-        "FROM orgs_organization o "
-        "WHERE o.region_path >= %s AND o.region_path < %s AND o.kind = %s "
+        f"FROM (SELECT DISTINCT o.id, o.region_id, o.region_path, o.path, "
+        f"{first_record} AS record_id "
+        "FROM orgs_organization o JOIN orglife_requirement q "
+        "ON o.region_path >= q.region_path AND o.region_path < q.region_path || '{' "
+        f"WHERE q.id IN ({marks}) AND o.kind = %s "
         "AND (o.founded_on IS NULL OR o.founded_on <= %s) "
         "AND (o.closed_on IS NULL OR o.closed_on >= %s) "
         "AND NOT EXISTS (SELECT 1 FROM orglife_exemption e "
-        "WHERE e.organization_id = o.id AND e.activity_type_id = %s)) s "
+        "WHERE e.organization_id = o.id AND e.activity_type_id = %s) "
+        # Rows that exist are skipped here, before their first record is looked up; the
+        # ON CONFLICT below still guards against a concurrent run inserting the same row.
+        f"AND NOT EXISTS (SELECT 1 FROM {due_table} x WHERE x.organization_id = o.id "
+        "AND x.activity_type_id = %s AND x.period_start = %s)) s "
         "LEFT JOIN orglife_activityrecord r ON r.id = s.record_id "
         "WHERE TRUE "  # SQLite: an INSERT … SELECT … JOIN needs a WHERE before ON CONFLICT
         "ON CONFLICT (organization_id, activity_type_id, period_start) DO NOTHING "
         "RETURNING region_id, region_path, record_id, on_time"
     )
     params = [
-        requirement.activity_type_id,
-        requirement.frequency,
+        activity_type_id,
+        frequency,
         _sql_value(period.start),
         _sql_value(period.end),
         _sql_value(month_of(period.end)),
         due_by,
         due_by,
-        requirement.activity_type_id,
+        activity_type_id,
         _sql_value(period.start),
         _sql_value(period.end),
-        requirement.region_path,
-        successor(requirement.region_path),
-        requirement.organization_kind,
+        *ids,
+        organization_kind,
         _sql_value(period.start),
         _sql_value(period.end),
-        requirement.activity_type_id,
+        activity_type_id,
+        activity_type_id,
+        _sql_value(period.start),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -166,6 +227,30 @@ def lock_due(organization_id: int, activity_type_ids: list[int], day: date) -> N
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def refresh_dues(organization_id: int, keys: list[tuple[int, date]]) -> None:
+    """``refresh_due`` for several (activity type, day) pairs of one organization, in the
+    order of the months their periods end in: every writer then takes the tally rows (its
+    village's and its county's summary row) in the same order, so two uploads in one county
+    wait for each other instead of deadlocking."""
+    months = (
+        dict(
+            DueReport.objects.filter(
+                organization_id=organization_id,
+                activity_type_id__in=[type_id for type_id, _ in keys],
+            )
+            .filter(
+                period_start__lte=max(day for _, day in keys),
+                period_end__gte=min(day for _, day in keys),
+            )
+            .values_list("activity_type_id", "month")
+        )
+        if keys
+        else {}
+    )
+    for type_id, day in sorted(keys, key=lambda k: (months.get(k[0], k[1]), k[0], k[1])):
+        refresh_due(organization_id, type_id, day)
 
 
 def refresh_due(organization_id: int, activity_type_id: int, day: date) -> None:
@@ -208,10 +293,11 @@ def refresh_due(organization_id: int, activity_type_id: int, day: date) -> None:
 
 @transaction.atomic
 def rebuild_tallies() -> None:
-    """Recompute every tally from the due reports (repair, and the tests' invariant)."""
+    """Recompute every tally, own and summary rows, from the due reports (repair, and the
+    tests' invariant)."""
     ComplianceTally.objects.all().delete()
-    rows = (
-        DueReport.objects.values("region_id", "region_path", "month")
+    own = list(
+        DueReport.objects.values_list("region_id", "region_path", "month")
         .annotate(
             due=Sum(1),
             reported=Sum(1, filter=Q(reported_at__isnull=False)),
@@ -219,17 +305,33 @@ def rebuild_tallies() -> None:
         )
         .order_by()
     )
-    ComplianceTally.objects.bulk_create(
-        ComplianceTally(
-            region_id=row["region_id"],
-            region_path=row["region_path"],
-            month=row["month"],
-            due=row["due"],
-            reported=row["reported"] or 0,
-            on_time=row["on_time"] or 0,
+    summary_of = _summary_regions({path: region_id for region_id, path, *_ in own})
+    summary: dict[tuple[int, str, date], list[int]] = {}
+    for _, path, month, due, reported, on_time in own:
+        figures = summary.setdefault((*summary_of[path], month), [0, 0, 0])
+        figures[0] += due
+        figures[1] += reported or 0
+        figures[2] += on_time or 0
+    rows: list[tuple] = [
+        (region_id, path, month, False, d, r or 0, o or 0)
+        for region_id, path, month, d, r, o in own
+    ]
+    rows += [(*key, True, *figures) for key, figures in summary.items()]
+    for start in range(0, len(rows), 10_000):
+        ComplianceTally.objects.bulk_create(
+            ComplianceTally(
+                region_id=region_id,
+                region_path=path,
+                month=month,
+                summary=is_summary,
+                due=due,
+                reported=reported,
+                on_time=on_time,
+            )
+            for region_id, path, month, is_summary, due, reported, on_time in rows[
+                start : start + 10_000
+            ]
         )
-        for row in rows
-    )
 
 
 @dataclass
@@ -264,16 +366,21 @@ def rollup(
 ) -> tuple[NodeCompliance, list[NodeCompliance]]:
     """Completeness and timeliness for ``region`` and each child, in total and by month,
     for the periods ending in ``first_month``..``last_month``: one grouped query over the
-    tallies of the subtree."""
+    tallies of the subtree — the summary rows (one per county and month) above county
+    level, the own rows (one per organizations' region and month) at and below it."""
     children = list(Region.objects.filter(parent=region).order_by("path"))
     nodes = {child.path: NodeCompliance(child) for child in children}
     total = NodeCompliance(region)
     prefix = len(region.path) + SEGMENT
+    above_county = LEVEL_ORDER.index(region.level) < LEVEL_ORDER.index(Region.Level.COUNTY)
     rows = (
-        # The months listed, not a range: with the (month, region_path) index a county's
+        # The months listed, not a range: with the (summary, month, region_path) index a
         # rollup is then one index range per month instead of a scan of every region's rows.
+        # ``summary__in``, not ``summary=``: Django writes the latter ``NOT summary``, which
+        # SQLite does not match to the index (it scanned every tally row).
         ComplianceTally.objects.filter(
             subtree_q("region_path", region.path),
+            summary__in=[above_county],
             month__in=[
                 period.start
                 for period in periods_between(first_month, last_month, "monthly")

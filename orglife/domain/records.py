@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from audit.models import AuditEntry
-from orglife.domain.compliance import lock_due, refresh_due
+from orglife.domain.compliance import lock_due, refresh_dues
 from orglife.domain.photos import CleanPhoto
 from orglife.domain.requirements import settings_for
 from orglife.domain.warnings import rectify_with_record
@@ -144,8 +144,8 @@ def upload_record(
             raise
         return ActivityRecord.objects.get(uploaded_by=actor, client_key=key)
     _write_parts(rec, data, list(photos))
+    refresh_dues(organization.pk, [(t.pk, data.held_on) for t in data.activity_types])
     for activity_type in data.activity_types:
-        refresh_due(organization.pk, activity_type.pk, data.held_on)
         rectify_with_record(actor, rec, activity_type)
     record(actor, Action.CREATE, rec, region_path=rec.region_path)
     return rec
@@ -192,8 +192,7 @@ def correct_record(
     rec.attendance.all().delete()
     _write_parts(rec, data, list(photos))
     new_keys = [(t.pk, data.held_on) for t in data.activity_types]
-    for type_id, day in sorted(set(old_keys) | set(new_keys)):
-        refresh_due(rec.organization_id, type_id, day)
+    refresh_dues(rec.organization_id, sorted(set(old_keys) | set(new_keys)))
     after = {
         "held_on": data.held_on.isoformat(),
         "types": sorted(t.code for t in data.activity_types),
