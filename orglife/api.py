@@ -32,7 +32,7 @@ from orglife import scope_rules
 from orglife.domain import warnings as warning_moves
 from orglife.domain.compliance import Figures, NodeCompliance, rollup
 from orglife.domain.periods import Period
-from orglife.domain.photos import MAX_BYTES, CleanPhoto, PhotoError, clean_photo
+from orglife.domain.photos import CleanPhoto, PhotoError, clean_evidence, clean_photo
 from orglife.domain.records import RecordInput, RecordRefused, upload_record
 from orglife.models import (
     ActivityRecord,
@@ -837,18 +837,10 @@ def rectify(request: HttpRequest, id: int) -> Warning:
 
 
 def cleaned_evidence(upload: Any) -> ContentFile:
-    """A photo (re-encoded without its metadata) or a PDF; anything else is refused."""
-    if upload.size and upload.size > MAX_BYTES:
-        raise invalid("evidence", f"整改材料超过 {MAX_BYTES // (1024 * 1024)} MB。")
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return ContentFile(upload.read(), name="evidence.pdf")
     try:
-        photo = clean_photo(upload, name=upload.name or "evidence")
-    except PhotoError:
-        raise invalid("evidence", "整改材料请上传照片（JPG、PNG、WebP）或 PDF 文件。") from None
-    return ContentFile(photo.image.read(), name="evidence.jpg")
+        return clean_evidence(upload)
+    except PhotoError as error:
+        raise invalid("evidence", str(error)) from None
 
 
 @router.post(

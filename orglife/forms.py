@@ -4,13 +4,12 @@ form, the warning actions and the county settings. They parse; the domain decide
 from datetime import date, datetime
 
 from django import forms
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import get_for_user
 from orglife.domain.periods import Frequency
-from orglife.domain.photos import MAX_BYTES, CleanPhoto, PhotoError, clean_photo
+from orglife.domain.photos import CleanPhoto, PhotoError, clean_evidence, clean_photo
 from orglife.domain.records import RecordInput
 from orglife.models import ActivityType, Attendance, Warning
 from orgs.models import Member, Organization, Region
@@ -275,20 +274,10 @@ class RectifyForm(forms.Form):
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return None
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 10 MB，请压缩后再传。"))
-        head = upload.read(len(PDF_MAGIC))
-        upload.seek(0)
-        if head == PDF_MAGIC:
-            return ContentFile(upload.read(), name="evidence.pdf")
         try:
-            photo = clean_photo(upload, upload.name)
-        except PhotoError:
-            raise forms.ValidationError(
-                _("整改材料只能是照片（JPG、PNG、WebP）或 PDF 文件。")
-            ) from None
-        photo.image.name = "evidence.jpg"
-        return photo.image
+            return clean_evidence(upload)
+        except PhotoError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class SettingsForm(forms.Form):

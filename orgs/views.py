@@ -145,6 +145,18 @@ def member_list(request):
     )
 
 
+def _personal_context(user, obj: Member | Household, reveal_url_name: str) -> dict:
+    """The masked personal data of a detail page, whether the user may reveal it, and
+    whether they may edit the row (which implies revealing: one scope check serves both)."""
+    editable = can_write(user, obj)
+    return {
+        "personal_rows": personal.labelled(type(obj), personal.masked_values(obj)),
+        "may_reveal": editable or personal.may_reveal(user, obj),
+        "reveal_url": reverse(reveal_url_name, args=[obj.pk]),
+        "can_edit": editable,
+    }
+
+
 @login_required
 def member_detail(request, pk: int):
     person = get_for_user(
@@ -155,10 +167,7 @@ def member_detail(request, pk: int):
         "orgs/member_detail.html",
         {
             "person": person,
-            "personal_rows": personal.labelled(Member, personal.masked_values(person)),
-            "may_reveal": personal.may_reveal(request.user, person),
-            "reveal_url": reverse("orgs:member_reveal", args=[person.pk]),
-            "can_edit": can_write(request.user, person),
+            **_personal_context(request.user, person, "orgs:member_reveal"),
         },
     )
 
@@ -186,10 +195,7 @@ def household_detail(request, pk: int):
         "orgs/household_detail.html",
         {
             "household": household,
-            "personal_rows": personal.labelled(Household, personal.masked_values(household)),
-            "may_reveal": personal.may_reveal(request.user, household),
-            "reveal_url": reverse("orgs:household_reveal", args=[household.pk]),
-            "can_edit": can_write(request.user, household),
+            **_personal_context(request.user, household, "orgs:household_reveal"),
             "members": visible(request.user, Member).filter(household=household),
         },
     )

@@ -65,3 +65,23 @@ def _jpeg(image: Image.Image) -> bytes:
     out = BytesIO()
     image.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def clean_evidence(upload) -> ContentFile:
+    """Rectification evidence: a PDF scan (recognised by its content) kept as is, or a photo
+    cleaned like meeting photos; anything else, or over the size limit, is a ``PhotoError``."""
+    if (getattr(upload, "size", None) or 0) > MAX_BYTES:
+        raise PhotoError(f"整改材料超过 {MAX_BYTES // (1024 * 1024)} MB，请压缩后再传。")
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head == PDF_MAGIC:
+        return ContentFile(upload.read(), name="evidence.pdf")
+    try:
+        photo = clean_photo(upload, getattr(upload, "name", "") or "evidence")
+    except PhotoError:
+        raise PhotoError("整改材料只能是照片（JPG、PNG、WebP）或 PDF 文件。") from None
+    photo.image.name = "evidence.jpg"
+    return photo.image
