@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "orglife",
+    "services",
     "demo",
     "huey.contrib.djhuey",
 ]
