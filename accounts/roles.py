@@ -41,4 +41,7 @@ def navigation(user) -> dict[str, bool]:
         # a branch account's organizational life starts from its own calendar
         "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,
         "attendance": bool(scope.member_ids),
+        "services": True,
+        "services_centre": manages,
+        "registrations": manages or bool(scope.member_ids),
     }

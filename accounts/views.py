@@ -14,6 +14,7 @@ from orglife import views as orglife_pages
 from orgs.domain import committees
 from orgs.domain.counts import child_counts, subtree_counts
 from orgs.models import Grid, Household, Member
+from services import views as services_pages
 
 
 class LoginView(auth_views.LoginView):
@@ -74,4 +75,5 @@ def home(request):
         context |= {"household": assignment.household}
     elif role == Role.UNIT:
         context |= {"unit": assignment.unit}
+    context |= services_pages.home_summary(request.user, role, assignment)
     return render(request, f"accounts/home_{role}.html", context)

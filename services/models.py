@@ -307,8 +307,8 @@ class RequestEvent(models.Model):
     of a send-back or rejection, the result of the work, the resident's comment)."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True, choices=RequestStatus.choices)
+    to_status = models.CharField(max_length=16, choices=RequestStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -455,8 +455,8 @@ class WishEvent(models.Model):
     """The history of a wish."""
 
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True, choices=WishStatus.choices)
+    to_status = models.CharField(max_length=16, choices=WishStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

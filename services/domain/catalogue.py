@@ -193,3 +193,22 @@ def set_route(actor, region: Region, item: ServiceItem, unit: Unit) -> RoutingRu
     )
     record(actor, Action.CREATE if created else Action.UPDATE, rule, region_path=region.path)
     return rule
+
+
+def county_of(region: Region) -> Region | None:
+    """The county (旗县) at or above ``region``: whose catalogue applies there."""
+    if region.level == Region.Level.COUNTY:
+        return region
+    ancestors = [region.path[:end] for end in range(4, len(region.path), 4)]
+    return Region.objects.filter(path__in=ancestors, level=Region.Level.COUNTY).first()
+
+
+def villages_of(county: Region) -> list[Region]:
+    """The villages and communities of a county, for choosing where to register (双报到)."""
+    from core.paths import subtree_q
+
+    return list(
+        Region.objects.filter(subtree_q("path", county.path), level=Region.Level.VILLAGE)
+        .select_related("parent")
+        .order_by("path")
+    )

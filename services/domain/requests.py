@@ -451,3 +451,10 @@ def _notify(user_ids: Sequence[int], event: RequestEvent, title: str, body: str)
 
 def is_overdue(request: ServiceRequest, now: datetime | None = None) -> bool:
     return request.is_open and request.due_at < (now or timezone.now())
+
+
+def units_for(request: ServiceRequest) -> list[Unit]:
+    """The units that serve the request's place (a unit serves its region's subtree): the
+    choices of the dispatcher."""
+    ancestors = [request.region_path[:end] for end in range(4, len(request.region_path) + 1, 4)]
+    return list(Unit.objects.filter(region_path__in=ancestors).order_by("region_path", "name"))
