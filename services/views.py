@@ -398,6 +398,8 @@ def request_action(request, pk: int, action: str):
         context["refusal"] = [m for ms in error.errors.values() for m in ms]
         return render(request, "services/request_detail.html", context, status=200)
     messages.success(request, gettext("已保存。"))
+    if action == "send_back":  # the unit no longer holds it
+        return redirect("services:requests")
     return redirect("services:request", obj.pk)
 
 

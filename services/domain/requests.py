@@ -40,13 +40,14 @@ class RequestRefused(ValueError):
     """The request (or the move) cannot be made; ``errors`` maps a field (or ``""``) to the
     reasons, in Chinese, for the form or the API to show beside the field."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], code: str = "invalid") -> None:
         super().__init__("；".join(m for messages in errors.values() for m in messages))
         self.errors = errors
+        self.code = code  # invalid (bad input) / forbidden (not yours to do) / conflict (state)
 
 
-def _refuse(field: str, message: str) -> RequestRefused:
-    return RequestRefused({field: [message]})
+def _refuse(field: str, message: str, code: str = "invalid") -> RequestRefused:
+    return RequestRefused({field: [message]}, code)
 
 
 @dataclass
@@ -226,13 +227,15 @@ def _move(actor, request: ServiceRequest, to: str, note: str = "", **fields) -> 
     """Compare-and-set from the status ``request`` was read in to ``to``; a history row, an
     audit entry. Refused if the move is not in the state machine or someone moved first."""
     if (request.status, to) not in REQUEST_TRANSITIONS:
-        raise _refuse("", f"当前状态为“{request.get_status_display()}”，不能执行此操作。")
+        raise _refuse(
+            "", f"当前状态为“{request.get_status_display()}”，不能执行此操作。", "conflict"
+        )
     now = timezone.now()
     moved = ServiceRequest.objects.filter(pk=request.pk, status=request.status).update(
         status=to, updated_at=now, **fields
     )
     if moved != 1:
-        raise _refuse("", "该诉求刚被他人处理过，请刷新后查看。")
+        raise _refuse("", "该诉求刚被他人处理过，请刷新后查看。", "conflict")
     event = RequestEvent.objects.create(
         request=request,
         from_status=request.status,
@@ -256,7 +259,7 @@ def _move(actor, request: ServiceRequest, to: str, note: str = "", **fields) -> 
 
 def _need(allowed: bool, message: str = "您无权执行此操作。") -> None:
     if not allowed:
-        raise _refuse("", message)
+        raise _refuse("", message, "forbidden")
 
 
 @transaction.atomic
@@ -373,7 +376,7 @@ def reopen(actor, request: ServiceRequest, reason: str) -> ServiceRequest:
     its rating is cleared and it is due again after the item's time limit."""
     _need(scope_rules.is_requester(actor, request))
     if request.reopened >= MAX_REOPENINGS:
-        raise _refuse("", "每件诉求只能申请重新办理一次。")
+        raise _refuse("", "每件诉求只能申请重新办理一次。", "conflict")
     if not reason.strip():
         raise _refuse("note", "请说明需要重新办理的原因。")
     limit = request.item.time_limit_days if request.item is not None else DEFAULT_TIME_LIMIT_DAYS

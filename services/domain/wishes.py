@@ -33,8 +33,8 @@ class WishRefused(RequestRefused):
     """A wish (or a move on it) refused; ``errors`` maps a field to reasons in Chinese."""
 
 
-def _refuse(field: str, message: str) -> WishRefused:
-    return WishRefused({field: [message]})
+def _refuse(field: str, message: str, code: str = "invalid") -> WishRefused:
+    return WishRefused({field: [message]}, code)
 
 
 def _user(actor):
@@ -133,13 +133,15 @@ def _ancestors(path: str) -> list[str]:
 
 def _move(actor, wish: Wish, to: str, note: str = "", **fields) -> WishEvent:
     if (wish.status, to) not in WISH_TRANSITIONS:
-        raise _refuse("", f"该心愿当前为“{wish.get_status_display()}”，不能执行此操作。")
+        raise _refuse(
+            "", f"该心愿当前为“{wish.get_status_display()}”，不能执行此操作。", "conflict"
+        )
     now = timezone.now()
     moved = Wish.objects.filter(pk=wish.pk, status=wish.status).update(
         status=to, updated_at=now, **fields
     )
     if moved != 1:
-        raise _refuse("", "该心愿刚被他人处理（可能已被认领），请刷新后查看。")
+        raise _refuse("", "该心愿刚被他人处理（可能已被认领），请刷新后查看。", "conflict")
     event = WishEvent.objects.create(
         wish=wish, from_status=wish.status, to_status=to, actor=_user(actor), at=now, note=note
     )
@@ -160,7 +162,9 @@ def claim_wish(actor, wish: Wish) -> Wish:
     """认领: the first eligible claimant takes the wish; the poster is told who."""
     claimant = claimant_for(actor, wish)
     if claimant is None:
-        raise _refuse("", "只有本村（社区）党员、在此报到的在职党员或服务单位可以认领。")
+        raise _refuse(
+            "", "只有本村（社区）党员、在此报到的在职党员或服务单位可以认领。", "forbidden"
+        )
     now = timezone.now()
     event = _move(
         actor,
@@ -183,7 +187,7 @@ def fulfil_wish(actor, wish: Wish, note: str, photo: CleanPhoto | None = None) -
     """实现: whoever claimed it reports, with a note and (usually) a photo; the resident is
     asked to confirm."""
     if wish.claimed_by_id is None or getattr(actor, "pk", None) != wish.claimed_by_id:
-        raise _refuse("", "只有认领人可以登记心愿实现情况。")
+        raise _refuse("", "只有认领人可以登记心愿实现情况。", "forbidden")
     if not note.strip():
         raise _refuse("note", "请填写心愿实现情况。")
     event = _move(
@@ -214,7 +218,7 @@ def confirm_wish(actor, wish: Wish, note: str = "") -> Wish:
         wish.posted_by_id is not None and getattr(actor, "pk", None) == wish.posted_by_id
     )
     if not own:
-        raise _refuse("", "只有心愿发布人可以确认。")
+        raise _refuse("", "只有心愿发布人可以确认。", "forbidden")
     _move(actor, wish, WishStatus.CONFIRMED, note.strip(), confirmed_at=timezone.now())
     return wish
 
@@ -261,7 +265,7 @@ def register_at_community(actor, member: Member, community: Region) -> Community
         or any(member.region_path.startswith(p) for p in scope.admin_paths)
     )
     if not (own or managed):
-        raise _refuse("", "您无权为该党员报到。")
+        raise _refuse("", "您无权为该党员报到。", "forbidden")
     if not member.is_in_service:
         raise _refuse("member", "只有在职党员需要到社区报到。")
     if community.level != Region.Level.VILLAGE:

@@ -107,7 +107,9 @@ def with_catalogue(template: str):
 
 
 CASES = [
-    Case("services/", with_request("/services/?region={}", "township"), "township_admin", "outsider"),
+    Case(
+        "services/", with_request("/services/?region={}", "township"), "township_admin", "outsider"
+    ),
     Case(
         "services/export/<str:table>.xlsx",
         with_request("/services/export/children.xlsx?region={}", "township"),
@@ -170,10 +172,13 @@ CASES = [
     ),
     Case("services/wishes/", url("/services/wishes/"), "resident", None),
     Case("services/wishes/new/", url("/services/wishes/new/"), "resident", "unit"),
-    Case("services/wishes/<int:pk>/", lambda w: f"/services/wishes/{a_wish(w).pk}/", "member", "outsider"),
     Case(
-        "services/wishes/<int:pk>/photos/<int:photo_id>/", wish_photo_url, "resident", "outsider"
+        "services/wishes/<int:pk>/",
+        lambda w: f"/services/wishes/{a_wish(w).pk}/",
+        "member",
+        "outsider",
     ),
+    Case("services/wishes/<int:pk>/photos/<int:photo_id>/", wish_photo_url, "resident", "outsider"),
     Case(
         "services/wishes/<int:pk>/<str:action>/",
         lambda w: f"/services/wishes/{a_wish(w).pk}/claim/",
