@@ -21,6 +21,7 @@ from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
+from demo.services import load_services
 from demo.writers import writer_for
 from orgs.domain.counts import recount
 from orgs.domain.tree import next_child_path
@@ -137,8 +138,11 @@ def load(
         county = Region.objects.filter(parent__parent=province).order_by("path").first()
         if county is None:
             raise LookupError("the demo province has no county")
-        logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
+        cast = cast_for(county)
+        logins = create_logins(cast, province if scale.counties > 1 else None, seed)
         rows["notifications_notification"] += notify_open(now)
+        rows.update(load_services(seed, cast, now).rows)  # the demo county's services
+        stopwatch.lap("services")
         place = province if scale.counties > 1 else county
         record(
             None,
