@@ -11,6 +11,16 @@ from services.domain.requests import RequestInput
 from services.domain.wishes import WishInput
 from services.models import RequestStatus, ServiceItem
 
+
+class PhotosField(MultiplePhotoField):
+    """The photos, ignoring empty file parts: the offline queue resends an untouched file
+    input as a zero-byte file named "photo.jpg", which is no photo at all."""
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return super().clean([u for u in uploads if getattr(u, "size", 1)], initial)
+
+
 # Above this many households a proxy types the household number instead of picking.
 HOUSEHOLD_PICK_LIMIT = 400
 
@@ -27,7 +37,10 @@ class RequestForm(forms.Form):
     item = forms.TypedChoiceField(label=_("服务事项"), required=False, coerce=int, empty_value=None)
     title = forms.CharField(label=_("诉求标题"), max_length=150, required=False)
     description = forms.CharField(
-        label=_("诉求描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("诉求描述"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("请描述您的诉求。")},
     )
     household = forms.CharField(label=_("为哪一户办理（代办）"), required=False)
     address = forms.CharField(label=_("地点"), max_length=200, required=False)
@@ -37,7 +50,7 @@ class RequestForm(forms.Form):
     longitude = forms.DecimalField(
         max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
     )
-    photos = MultiplePhotoField(label=_("照片"), required=False)
+    photos = PhotosField(label=_("照片"), required=False)
     client_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, files=None, *, items, households=None, own_household=None):
@@ -124,7 +137,7 @@ class NoteForm(forms.Form):
 
 
 class FinishForm(NoteForm):
-    photos = MultiplePhotoField(label=_("办结照片"), required=False)
+    photos = PhotosField(label=_("办结照片"), required=False)
 
 
 class RateForm(forms.Form):
@@ -161,7 +174,9 @@ class RequestFilterForm(forms.Form):
 
 
 class WishForm(forms.Form):
-    title = forms.CharField(label=_("我的心愿"), max_length=100)
+    title = forms.CharField(
+        label=_("我的心愿"), max_length=100, error_messages={"required": _("请填写心愿内容。")}
+    )
     description = forms.CharField(
         label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
