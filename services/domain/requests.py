@@ -231,6 +231,7 @@ def _move(actor, request: ServiceRequest, to: str, note: str = "", **fields) -> 
             "", f"当前状态为“{request.get_status_display()}”，不能执行此操作。", "conflict"
         )
     now = timezone.now()
+    unit = fields["unit"] if "unit" in fields else request.unit
     moved = ServiceRequest.objects.filter(pk=request.pk, status=request.status).update(
         status=to, updated_at=now, **fields
     )
@@ -243,7 +244,7 @@ def _move(actor, request: ServiceRequest, to: str, note: str = "", **fields) -> 
         actor=_actor_or_none(actor),
         at=now,
         note=note,
-        unit_id=fields.get("unit", request.unit).pk if fields.get("unit", request.unit) else None,
+        unit=unit,
     )
     record(
         actor,

@@ -226,11 +226,13 @@ def confirm_wish(actor, wish: Wish, note: str = "") -> Wish:
 def _notify_poster(wish: Wish, event: WishEvent, title: str, body: str) -> None:
     from accounts.models import Role, RoleAssignment
 
-    users = set(
-        RoleAssignment.objects.filter(
-            role=Role.RESIDENT, household_id=wish.household_id
-        ).values_list("user_id", flat=True)
-    )
+    users: set[int] = set()
+    if wish.household_id is not None:
+        users |= set(
+            RoleAssignment.objects.filter(
+                role=Role.RESIDENT, household_id=wish.household_id
+            ).values_list("user_id", flat=True)
+        )
     if wish.posted_by_id:
         users.add(wish.posted_by_id)
     Notification.objects.bulk_create(
