@@ -231,7 +231,7 @@ def _move(actor, request: ServiceRequest, to: str, note: str = "", **fields) -> 
             "", f"当前状态为“{request.get_status_display()}”，不能执行此操作。", "conflict"
         )
     now = timezone.now()
-    unit = fields["unit"] if "unit" in fields else request.unit
+    unit = fields.get("unit", request.unit)
     moved = ServiceRequest.objects.filter(pk=request.pk, status=request.status).update(
         status=to, updated_at=now, **fields
     )
