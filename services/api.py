@@ -118,7 +118,7 @@ class CentreOut(Schema):
         return [item.pk for item in obj.proxy_items.all()]
 
 
-class EventOut(Schema):
+class ServiceEventOut(Schema):
     from_status: str
     to_status: str
     to_status_label: str
@@ -140,7 +140,7 @@ class EventOut(Schema):
         return getattr(obj, "unit", None)
 
 
-class PhotoOut(Schema):
+class RequestPhotoOut(Schema):
     id: int
     stage: str = Field(description="submitted 诉求照片 / done 办结照片")
     url: str
@@ -154,7 +154,7 @@ class PhotoOut(Schema):
 
     @staticmethod
     def resolve_thumbnail_url(obj: Any) -> str:
-        return PhotoOut.resolve_url(obj) + "?thumb=true"
+        return RequestPhotoOut.resolve_url(obj) + "?thumb=true"
 
 
 REQUEST_ACTIONS = ["dispatch", "reject", "accept", "send_back", "finish", "rate", "reopen"]
@@ -201,8 +201,8 @@ class RequestDetailOut(RequestOut):
     result_note: str = Field(description="办理结果")
     proposed_unit: Ref | None = Field(description="派单路由建议的承办单位")
     actions: list[str] = Field(description="当前账号此刻可做的操作")
-    photos: list[PhotoOut]
-    history: list[EventOut]
+    photos: list[RequestPhotoOut]
+    history: list[ServiceEventOut]
 
     @staticmethod
     def resolve_photos(obj: ServiceRequest) -> list[Any]:
@@ -288,7 +288,7 @@ class WishOut(Schema):
 
 class WishDetailOut(WishOut):
     actions: list[str]
-    history: list[EventOut]
+    history: list[ServiceEventOut]
 
     @staticmethod
     def resolve_history(obj: Wish) -> list[Any]:

@@ -715,6 +715,7 @@ def home_summary(user, role: str, assignment) -> dict:
             "service_queue": list(queue.select_related("region", "item").order_by("due_at")[:10]),
             "service_waiting": queue.filter(status=RequestStatus.DISPATCHED).count(),
             "service_overdue": queue.filter(due_at__lt=now).count(),
+            "now": now,
         }
     if role in ("admin", "branch"):
         subtree = rows.filter(subtree_q("region_path", assignment.region.path))

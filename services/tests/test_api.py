@@ -119,3 +119,49 @@ def test_wishes_over_the_api(world, api, document):
     assert confirmed.json()["status"] == "confirmed"
     refused = api(world.unit).post("/api/services/wishes/", {"title": "x"})
     assert refused.status_code == 403
+
+
+def test_the_document_lists_the_services_paths(document):
+    paths = {p for p in document["paths"] if p.startswith("/api/services/")}
+    moves = {
+        f"/api/services/requests/{{id}}/{m}"
+        for m in ("dispatch", "reject", "accept", "send-back", "finish", "rate", "reopen")
+    }
+    assert paths == {
+        "/api/services/categories/",
+        "/api/services/items/",
+        "/api/services/items/{id}",
+        "/api/services/centres/",
+        "/api/services/centres/{id}",
+        "/api/services/requests/",
+        "/api/services/requests/{id}",
+        "/api/services/requests/{id}/photos/{photo_id}",
+        *moves,
+        "/api/services/wishes/",
+        "/api/services/wishes/{id}",
+        "/api/services/wishes/{id}/claim",
+        "/api/services/wishes/{id}/fulfil",
+        "/api/services/wishes/{id}/confirm",
+        "/api/services/registrations/",
+    }
+    upload = document["paths"]["/api/services/requests/"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in upload
+
+
+def test_no_schema_name_is_shared_with_another_router():
+    """ninja names components by class: two routers' ``PhotoOut`` would overwrite each other
+    in the document and make one of them describe the other's answers."""
+    from ninja import Schema
+
+    import orglife.api
+    import orgs.api
+    import services.api
+
+    def schemas(module):
+        return {
+            n
+            for n, v in vars(module).items()
+            if isinstance(v, type) and issubclass(v, Schema) and v.__module__ == module.__name__
+        }
+
+    assert not schemas(services.api) & (schemas(orglife.api) | schemas(orgs.api))

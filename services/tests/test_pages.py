@@ -172,3 +172,29 @@ def test_the_wish_board_shows_the_community_and_a_member_claims(world, login):
     login(world.member).post(f"/services/wishes/{wish.pk}/claim/")
     wish.refresh_from_db()
     assert wish.status == "claimed"
+
+
+def test_the_phone_form_stays_under_60_kb_compressed(world, catalogue, login):
+    """HTML and every script and stylesheet it loads, gzipped (the issue's target)."""
+    import gzip
+    import re
+
+    from django.conf import settings
+
+    body = login(world.resident).get("/services/requests/new/").content
+    assets = re.findall(rb'(?:src|href)="/static/([^"]+\.(?:js|css))"', body)
+    total = len(gzip.compress(body)) + sum(
+        len(gzip.compress((settings.BASE_DIR / "static" / a.decode()).read_bytes())) for a in assets
+    )
+    assert len(assets) == 3 and total < 60 * 1024
+
+
+def test_an_empty_file_part_from_the_offline_queue_is_no_photo(world, catalogue, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = SimpleUploadedFile("photo.jpg", b"", content_type="application/octet-stream")
+    response = login(world.resident).post(
+        "/services/requests/new/", {"title": "路灯", "description": "坏了", "photos": [empty]}
+    )
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get().photos.count() == 0
