@@ -83,7 +83,9 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _keywords(item: ServiceItem) -> str:
-    return ", ".join([item.get_kind_display(), item.get_handling_level_display(), item.category.name])
+    return ", ".join(
+        [item.get_kind_display(), item.get_handling_level_display(), item.category.name]
+    )
 
 
 @require_GET
@@ -113,9 +115,7 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     item = public.item(county, service_code)
     if item is None:
         raise Refused(404, f"service_code 不存在：{service_code}")
-    villages = [
-        {"key": v.code, "name": public.place_name(v)} for v in public.villages(county)
-    ]
+    villages = [{"key": v.code, "name": public.place_name(v)} for v in public.villages(county)]
     attributes: list[dict[str, Any]] = [
         {
             "variable": True,
@@ -141,7 +141,10 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
                 "values": Many("values", "value", []),
             }
         )
-    definition = {"service_code": item.code, "attributes": Many("attributes", "attribute", attributes)}
+    definition = {
+        "service_code": item.code,
+        "attributes": Many("attributes", "attribute", attributes),
+    }
     return render(Root("service_definition", definition), fmt)
 
 

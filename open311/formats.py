@@ -58,9 +58,7 @@ def w3c(moment: datetime | None) -> str | None:
 # The W3C note's profiles that a filter may use: a date, or a date and time with minutes,
 # optional seconds and fraction, and — for a time — a zone designator (Z or ±hh:mm).
 W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-W3C_DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
-)
+W3C_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def parse_w3c(value: str) -> datetime | None:

@@ -102,7 +102,7 @@ def mask_text(text: str) -> str:
 def place_name(region: Region) -> str:
     """``红旗村，东风镇``: most specific to most general, as the specification asks."""
     parent = region.parent
-    return f"{region.name}，{parent.name}" if parent is not None else region.name
+    return f"{region.name}，{parent}" if parent is not None else region.name
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,9 @@ class Filters:
     end: datetime | None = None
 
 
-def window(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+def window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
     """The requested_datetime range searched: both ends given (at most 90 days apart); one
     end given and the other 90 days from it; neither: the most recent 90 days."""
     if start is None and end is None:

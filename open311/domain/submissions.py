@@ -100,7 +100,9 @@ def check(county: Region, data: PostInput) -> Checked:
     chosen = data.attributes.get(public.VILLAGE_ATTRIBUTE, [])
     village = None
     if not chosen:
-        problems.append(f"缺少必填属性 attribute[{public.VILLAGE_ATTRIBUTE}]（诉求所在的村、社区）。")
+        problems.append(
+            f"缺少必填属性 attribute[{public.VILLAGE_ATTRIBUTE}]（诉求所在的村、社区）。"
+        )
     elif len(chosen) > 1:
         problems.append(f"attribute[{public.VILLAGE_ATTRIBUTE}] 只能选择一个值。")
     else:
