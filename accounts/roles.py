@@ -27,6 +27,7 @@ def primary_assignment(user) -> RoleAssignment | None:
 def navigation(user) -> dict[str, bool]:
     """Which sections a user's roles use; the pages themselves still check the scope."""
     from accounts.scope import scope_for
+    from open311.scope_rules import may_manage_keys
 
     scope = scope_for(user)
     manages = scope.is_admin or bool(scope.branch_org_paths)
@@ -41,4 +42,5 @@ def navigation(user) -> dict[str, bool]:
         # a branch account's organizational life starts from its own calendar
         "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,
         "attendance": bool(scope.member_ids),
+        "open311": may_manage_keys(scope),
     }

@@ -20,6 +20,7 @@ from audit.log import Action, record
 from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.logins import USERNAMES, cast_for, create_logins
+from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
 from demo.writers import writer_for
 from orgs.domain.counts import recount
@@ -138,6 +139,8 @@ def load(
         if county is None:
             raise LookupError("the demo province has no county")
         logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
+        # Open311: the demo client's key and requests, after the services demo (its catalogue)
+        rows.update(load_open311(county, seed, now))
         rows["notifications_notification"] += notify_open(now)
         place = province if scale.counties > 1 else county
         record(

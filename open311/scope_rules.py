@@ -5,6 +5,7 @@ contain the county itself, so they see none."""
 from django.db.models import Q
 
 from accounts.scope import Scope, scope_for, scope_rule, visible
+from core.paths import depth_of
 from open311.models import ApiKey, Submission
 from orgs.models import Region
 
@@ -17,6 +18,15 @@ def api_keys(scope: Scope, write: bool) -> Q:
 def managed_counties(user):
     """The counties whose Open311 keys ``user`` administers (county admins and above)."""
     return visible(user, Region.objects.filter(level=Region.Level.COUNTY), write=True)
+
+
+COUNTY_DEPTH = 2  # province → prefecture → county
+
+
+def may_manage_keys(scope: Scope) -> bool:
+    """Without a query, for the navigation: an admin at a county or above. The pages still
+    check ``is_county_admin``."""
+    return scope.is_superuser or any(depth_of(p) <= COUNTY_DEPTH for p in scope.admin_paths)
 
 
 def is_county_admin(user) -> bool:
