@@ -39,17 +39,28 @@ def _keys(user):
     )
 
 
+ISSUED = "open311_issued_key"
+
+
 @login_required
 def key_list(request):
+    """The keys; right after issuing, the new key — taken out of the session, so shown once."""
     _require_county_admin(request.user)
-    form = KeyForm(request.user)
-    return render(request, "open311/keys.html", {"keys": _keys(request.user), "form": form})
+    issued = None
+    if ISSUED in request.session:
+        pk, secret = request.session.pop(ISSUED)
+        found = visible(request.user, ApiKey).filter(pk=pk).first()
+        issued = {"api_key": found, "key": secret} if found is not None else None
+    context = {"keys": _keys(request.user), "form": KeyForm(request.user), "issued": issued}
+    return render(request, "open311/keys.html", context)
 
 
 @login_required
 @require_POST
 def key_new(request):
-    """Issue a key; the answer shows it once (it is not stored, only its digest)."""
+    """Issue a key, then show it once on the list (POST-redirect-GET, so that reloading the
+    page never issues a second key). Only its digest is stored; the secret rides in the
+    session until that one page is shown."""
     _require_county_admin(request.user)
     form = KeyForm(request.user, request.POST)
     issued = None
@@ -65,11 +76,8 @@ def key_new(request):
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
     if issued is None:
         return render(request, "open311/keys.html", {"keys": _keys(request.user), "form": form})
-    return render(
-        request,
-        "open311/keys.html",
-        {"keys": _keys(request.user), "form": KeyForm(request.user), "issued": issued},
-    )
+    request.session[ISSUED] = (issued.api_key.pk, issued.key)
+    return redirect("open311:keys")
 
 
 @login_required
