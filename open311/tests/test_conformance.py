@@ -8,6 +8,8 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from open311.domain.keys import revoke_key
@@ -373,3 +375,18 @@ def test_it_caps_the_list_at_a_thousand_and_ninety_days(o311, client, monkeypatc
         f"/open311/v2/requests.json?jurisdiction_id={county}&service_request_id={old.pk}"
     ).json()
     assert [r["service_request_id"] for r in by_id] == [str(old.pk)]  # ids override the window
+
+
+def test_the_request_list_takes_the_same_queries_for_one_or_three(
+    o311, client, django_assert_max_num_queries
+):
+    url = f"/open311/v2/requests.xml?jurisdiction_id={o311.world.county.code}"
+    post(client, "json", **a_request(o311))
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    queries = len(one.captured_queries)  # read now: the next request resets Django's log
+    assert queries <= 3  # the county, then the requests with all they show
+    for _ in range(2):
+        post(client, "json", **a_request(o311))
+    with django_assert_max_num_queries(queries):
+        assert len(read(client.get(url), "xml", "service_requests")) == 3

@@ -3,6 +3,9 @@ revoke; audited; county admins only — a township admin and another county's ad
 
 from urllib.parse import urlencode
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from audit.models import AuditEntry
 from open311.models import ApiKey
 from open311.tests.conftest import KEY
@@ -116,8 +119,9 @@ def test_the_list_page_query_count_does_not_grow_with_keys(
 
     client = login(o311.world.county_admin)
     client.get("/open311/keys/")
-    with django_assert_max_num_queries(12) as few:
+    with CaptureQueriesContext(connection) as few:
         client.get("/open311/keys/")
+    assert 0 < len(few.captured_queries) <= 12
     for n in range(3):
         issue_key(None, o311.world.county, f"客户端{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
