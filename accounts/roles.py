@@ -27,6 +27,7 @@ def primary_assignment(user) -> RoleAssignment | None:
 def navigation(user) -> dict[str, bool]:
     """Which sections a user's roles use; the pages themselves still check the scope."""
     from accounts.scope import scope_for
+    from open311.scope_rules import may_manage_keys
 
     scope = scope_for(user)
     manages = scope.is_admin or bool(scope.branch_org_paths)
@@ -44,4 +45,5 @@ def navigation(user) -> dict[str, bool]:
         "services": True,
         "services_centre": manages,
         "registrations": manages or bool(scope.member_ids),
+        "open311": may_manage_keys(scope),
     }

@@ -20,6 +20,7 @@ from audit.log import Action, record
 from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.logins import USERNAMES, cast_for, create_logins
+from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
 from demo.services import load_services
 from demo.writers import writer_for
@@ -142,6 +143,8 @@ def load(
         logins = create_logins(cast, province if scale.counties > 1 else None, seed)
         rows["notifications_notification"] += notify_open(now)
         rows.update(load_services(seed, cast, now).rows)  # the demo county's services
+        # Open311: the demo client's key and requests, after the services demo (its catalogue)
+        rows.update(load_open311(county, seed, now))
         stopwatch.lap("services")
         place = province if scale.counties > 1 else county
         record(

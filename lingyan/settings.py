@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "notifications",
     "orglife",
     "services",
+    "open311",
     "demo",
     "huey.contrib.djhuey",
 ]

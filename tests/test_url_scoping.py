@@ -138,17 +138,25 @@ CASES = [
 ]
 
 
-def _app_cases() -> list[Case]:
-    """Cases that each app keeps beside its own tests, in ``<app>/tests/url_cases*.py``
-    (a module-level ``CASES`` list of ``Case``), so apps do not edit one shared file."""
+def _app_modules() -> list:
     import importlib
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
+    return [
+        importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+        for path in sorted(root.glob("*/tests/url_cases*.py"))
+    ]
+
+
+def _app_cases() -> list[Case]:
+    """Cases that each app keeps beside its own tests, in ``<app>/tests/url_cases*.py``
+    (a module-level ``CASES`` list of ``Case``), so apps do not edit one shared file. Such a
+    module may also declare its app's public routes in a ``PUBLIC`` dict (route → reason)."""
     found = []
-    for path in sorted(root.glob("*/tests/url_cases*.py")):
-        module = importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
+    for module in _app_modules():
         found += module.CASES
+        PUBLIC.update(getattr(module, "PUBLIC", {}))
     return found
 
 
