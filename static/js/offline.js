@@ -57,7 +57,11 @@
 
   function toEntry(form) {
     var fields = [];
-    new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
+    new FormData(form).forEach(function (value, name) {
+      // An untouched file input gives an empty, nameless file: not something to send.
+      if (value instanceof Blob && !value.size && !value.name) return;
+      fields.push([name, value]);
+    });
     return {
       key: form.elements.client_key.value,
       action: form.action,
@@ -70,7 +74,7 @@
   function toFormData(entry) {
     var data = new FormData();
     entry.fields.forEach(function (field) {
-      if (field[1] instanceof Blob) data.append(field[0], field[1], field[1].name || "photo.jpg");
+      if (field[1] instanceof Blob) data.append(field[0], field[1], field[1].name || "photo");
       else data.append(field[0], field[1]);
     });
     return data;
