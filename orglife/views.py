@@ -25,7 +25,7 @@ from orglife import excel
 from orglife.domain import compliance, records, requirements
 from orglife.domain import warnings as warning_actions
 from orglife.domain.compliance import Figures
-from orglife.domain.periods import Period, month_of
+from orglife.domain.periods import Period, month_of, running_periods
 from orglife.forms import (
     CentreForm,
     ExemptionForm,
@@ -268,9 +268,12 @@ def _gap_rows(request):
         rows = rows.filter(month=month)
     else:
         year = year or timezone.localdate().year
-        rows = rows.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+        # A list of months, not a range: one narrow range of the (month, region_path) index
+        # per month.
+        months = [date(year, m, 1) for m in range(1, 13)]
         if request.GET.get("closed") == "1":
-            rows = rows.filter(month__lt=month_of(timezone.localdate()))
+            months = [m for m in months if m < month_of(timezone.localdate())]
+        rows = rows.filter(month__in=months)
     status = data.get("status")
     if status == "missing":
         rows = rows.filter(reported_at__isnull=True)
@@ -774,10 +777,11 @@ def calendar(request):
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
     dues = list(
         visible(request.user, DueReport)
+        # By the months the periods end in, through the (month, region_path) index.
         .filter(
             organization=organization,
-            period_start__lte=date(year, 12, 31),
-            period_end__gte=date(year, 1, 1),
+            region_path=organization.region_path,
+            month__in=[date(year, m, 1) for m in range(1, 13)],
         )
         .select_related("activity_type", "warning")
     )
@@ -991,7 +995,11 @@ def branch_summary(user, organization: Organization) -> dict:
     """What the branch owes in the periods running today, and its open warnings."""
     today = timezone.localdate()
     running = visible(user, DueReport).filter(
-        organization=organization, period_start__lte=today, period_end__gte=today
+        organization=organization,
+        region_path=organization.region_path,
+        month__in=sorted({month_of(p.end) for p in running_periods(today)}),
+        period_start__lte=today,
+        period_end__gte=today,
     )
     counts = running.aggregate(
         due=Count("pk"), done=Count("pk", filter=Q(reported_at__isnull=False))

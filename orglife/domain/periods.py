@@ -58,6 +58,13 @@ def period_containing(day: date, frequency: str) -> Period:
     return Period(start, _add_months(start, size) - timedelta(days=1))
 
 
+def running_periods(day: date) -> list[Period]:
+    """The periods of every frequency that contain ``day``: the month, the quarter, the year.
+    A due report for ``day`` starts on one of their first days, which lets lookups by
+    organization use the due reports' (activity type, period start, organization) key."""
+    return [period_containing(day, frequency) for frequency in Frequency]
+
+
 def periods_between(first: date, last: date, frequency: str) -> list[Period]:
     """Every period of ``frequency`` that overlaps the days ``first``..``last``."""
     periods = []

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from core.paths import subtree_q, successor
+from orglife.domain.compliance import without_jit
 from orglife.models import ActivityRecord, ActivityType, DueReport, Warning, WarningEvent
 
 Status = Warning.Status
@@ -48,33 +49,46 @@ def _v(value):
     return value
 
 
-def claim_overdue(now: datetime, region_path: str = "") -> int:
+def claim_overdue(now: datetime, region_path: str = "") -> list[int]:
     """Mark, with ``now``, the due reports past their deadline with no record and no
-    warning yet. Rows claimed by a concurrent run are no longer unwarned and are skipped."""
-    rows = DueReport.objects.filter(
-        deadline__lte=now, reported_at__isnull=True, warned_at__isnull=True
-    )
-    if region_path:
-        rows = rows.filter(subtree_q("region_path", region_path))
-    return rows.update(warned_at=now)
-
-
-def raise_warnings(now: datetime) -> list[int]:
-    """One warning for every due report this run claimed; returns the new warnings' ids."""
+    warning yet; returns their ids. Rows claimed by a concurrent run are no longer unwarned
+    and are skipped (the ``due_unwarned`` partial index holds exactly the candidates)."""
+    table = DueReport._meta.db_table
     sql = (
-        f"INSERT INTO {Warning._meta.db_table} (due_report_id, organization_id, activity_type_id, "
-        "period_start, period_end, region_path, org_path, status, raised_at, updated_at, "
-        "explanation, evidence) "
-        "SELECT d.id, d.organization_id, d.activity_type_id, d.period_start, d.period_end, "
-        "d.region_path, d.org_path, %s, %s, %s, '', '' "
-        f"FROM {DueReport._meta.db_table} d WHERE d.warned_at = %s "
-        "ON CONFLICT (due_report_id) DO NOTHING RETURNING id"
+        f"UPDATE {table} SET warned_at = %s "
+        "WHERE deadline <= %s AND reported_at IS NULL AND warned_at IS NULL"
     )
+    params: list = [_v(now), _v(now)]
+    if region_path:
+        sql += " AND region_path >= %s AND region_path < %s"
+        params += [region_path, successor(region_path)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Status.OPEN, _v(now), _v(now), _v(now)])
-        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql + " RETURNING id", params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def raise_warnings(now: datetime, due_ids: list[int]) -> list[int]:
+    """One warning for each of the due reports this run claimed; returns the new warnings'
+    ids (the one-to-one key on the due report refuses a second warning)."""
+    ids: list[int] = []
+    for start in range(0, len(due_ids), 5000):
+        chunk = due_ids[start : start + 5000]
+        marks = ", ".join(["%s"] * len(chunk))
+        sql = (
+            f"INSERT INTO {Warning._meta.db_table} (due_report_id, organization_id, "
+            "activity_type_id, period_start, period_end, region_path, org_path, status, "
+            "raised_at, updated_at, explanation, evidence) "
+            "SELECT d.id, d.organization_id, d.activity_type_id, d.period_start, d.period_end, "
+            "d.region_path, d.org_path, %s, %s, %s, '', '' "
+            f"FROM {DueReport._meta.db_table} d WHERE d.id IN ({marks}) ORDER BY d.id "
+            "ON CONFLICT (due_report_id) DO NOTHING RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [Status.OPEN, _v(now), _v(now), *chunk])
+            ids += [row[0] for row in cursor.fetchall()]
     WarningEvent.objects.bulk_create(
-        WarningEvent(warning_id=pk, from_status="", to_status=Status.OPEN, at=now) for pk in ids
+        (WarningEvent(warning_id=pk, from_status="", to_status=Status.OPEN, at=now) for pk in ids),
+        batch_size=2000,
     )
     return ids
 
@@ -115,9 +129,10 @@ def notify(warning_ids: list[int], now: datetime) -> int:
 def sweep(now: datetime | None = None, region_path: str = "") -> SweepResult:
     """Raise the warnings that are due and send their reminder notices; idempotent."""
     now = now or timezone.now()
+    without_jit()
     claimed = claim_overdue(now, region_path)
-    ids = raise_warnings(now) if claimed else []
-    return SweepResult(claimed, len(ids), notify(ids, now))
+    ids = raise_warnings(now, claimed) if claimed else []
+    return SweepResult(len(claimed), len(ids), notify(ids, now))
 
 
 def _move(actor, warning: Warning, action: str, note: str = "", **fields) -> bool:

@@ -178,3 +178,33 @@ def test_summary_tallies_keep_the_rollups_above_county_exact(world, orglife):
     own.delete()
     assert compliance.rollup(prefecture, first, last)[0].total == total.total
     assert compliance.rollup(world.county, first, last)[0].total.due == 0
+
+
+def test_generate_due_for_two_kinds_of_one_period_in_one_run(world):
+    """Branches and general branches owe the same period's theme day: the second statement
+    of the run skips nothing it should create (its existence check sees the rows the first
+    inserted) and a rerun creates nothing."""
+    from orglife.domain.compliance import generate_due
+    from orglife.domain.requirements import ensure_activity_types, install_defaults
+    from orglife.models import DueReport, Requirement
+    from orgs.domain import tree
+    from orgs.models import Organization
+
+    install_defaults(None, world.county, since=date(2026, 1, 1))
+    theme_day = ensure_activity_types()["theme_day"]
+    Requirement.objects.filter(activity_type=theme_day).update(active=True)
+    general = tree.add_organization(
+        None,
+        name="东风镇机关党总支",
+        code="GB-TEST-1",
+        kind=Organization.Kind.GENERAL_BRANCH,
+        parent=world.township_committee,
+        region=world.township,
+    )
+    created = generate_due(date(2026, 1, 15))
+    rows = DueReport.objects.filter(activity_type=theme_day, period_start=date(2026, 1, 1))
+    kinds = set(rows.values_list("organization__kind", flat=True))
+    assert {"branch", "general_branch"} <= kinds
+    assert rows.filter(organization=general).count() == 1
+    assert generate_due(date(2026, 1, 15)) == 0
+    assert created == DueReport.objects.count()

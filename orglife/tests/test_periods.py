@@ -2,7 +2,14 @@
 
 from datetime import UTC, date, datetime
 
-from orglife.domain.periods import LOCAL, deadline, local_date, period_containing, periods_between
+from orglife.domain.periods import (
+    LOCAL,
+    deadline,
+    local_date,
+    period_containing,
+    periods_between,
+    running_periods,
+)
 
 
 def test_months_and_quarters():
@@ -31,3 +38,13 @@ def test_a_record_of_the_last_day_uploaded_just_after_midnight_is_local_next_day
     moment = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
     assert local_date(moment) == date(2027, 1, 1)
     assert moment >= deadline(date(2026, 12, 31), 0)
+
+
+def test_running_periods_are_the_month_quarter_and_year_containing_the_day():
+    periods = running_periods(date(2026, 8, 31))
+    assert [(p.start, p.end) for p in periods] == [
+        (date(2026, 8, 1), date(2026, 8, 31)),
+        (date(2026, 7, 1), date(2026, 9, 30)),
+        (date(2026, 1, 1), date(2026, 12, 31)),
+    ]
+    assert all(p.contains(date(2026, 8, 31)) for p in periods)

@@ -23,12 +23,15 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def warned_world(browser_world):
+    """Requirements from the month before last: its on-time window has closed whatever the
+    day of this month (last month's is still open in the first days of a month), so the
+    sweep has warned the branch for it."""
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    install_defaults(None, browser_world.county, since=last_month)
+    warned_month = (today.replace(day=1) - timedelta(days=32)).replace(day=1)
+    install_defaults(None, browser_world.county, since=warned_month)
     generate_due(today)
     sweep()
-    return browser_world, last_month
+    return browser_world, warned_month
 
 
 def photo_file(tmp_path):
@@ -42,9 +45,11 @@ def photo_file(tmp_path):
 def test_branch_uploads_the_missing_meeting_and_the_township_closes_the_warning(
     warned_world, page_for, tmp_path
 ):
-    world, last_month = warned_world
+    world, warned_month = warned_world
     warning = Warning.objects.get(
-        organization=world.branch_org, activity_type__code="committee_meeting"
+        organization=world.branch_org,
+        activity_type__code="committee_meeting",
+        period_start=warned_month,
     )
     assert warning.status == "open"
 
@@ -57,7 +62,7 @@ def test_branch_uploads_the_missing_meeting_and_the_township_closes_the_warning(
     phone.get_by_role("link", name="补传记录").click()
     phone.fill("input[name=topic]", "补开十月支部委员会")
     phone.fill("input[name=place]", "村党群服务中心")
-    phone.fill("input[name=held_on]", (last_month + timedelta(days=27)).isoformat())
+    phone.fill("input[name=held_on]", (warned_month + timedelta(days=27)).isoformat())
     phone.set_input_files("input[name=photos]", str(photo_file(tmp_path)))
     shot(phone, "orglife-upload-form-phone")
     phone.get_by_role("button", name="上传").click()
