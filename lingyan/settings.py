@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "orglife",
+    "incidents",
     "demo",
     "huey.contrib.djhuey",
 ]
