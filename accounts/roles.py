@@ -41,4 +41,5 @@ def navigation(user) -> dict[str, bool]:
         # a branch account's organizational life starts from its own calendar
         "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,
         "attendance": bool(scope.member_ids),
+        "incidents": manages or bool(scope.grid_ids) or bool(scope.unit_ids),
     }

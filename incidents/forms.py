@@ -17,7 +17,7 @@ class ReportForm(forms.Form):
 
     type = forms.ModelChoiceField(queryset=None, label=_("事件类型"), empty_label=_("请选择"))
     grid = forms.ModelChoiceField(
-        queryset=None, label=pgettext_lazy("singular", "网格"), empty_label=None
+        queryset=None, label=pgettext_lazy("singular", "网格"), empty_label=None, required=False
     )
     description = forms.CharField(
         label=_("事件描述"),

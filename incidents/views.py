@@ -188,7 +188,7 @@ def report(request):
                     request.user,
                     reports.ReportInput(
                         type=data["type"],
-                        grid=data["grid"],
+                        grid=data["grid"] or grid,
                         description=data["description"],
                         occurred_at=data["occurred_at"],
                         latitude=data["latitude"],
@@ -528,7 +528,7 @@ def centre_export(request, table: str):
 
 def _emergency_regions(user):
     """Nodes a user may open an emergency for: the regions they administer, and below."""
-    return visible(user, Region, write=True).exclude(level=Region.Level.VILLAGE)[:300]
+    return visible(user, Region, write=True).exclude(level=Region.Level.VILLAGE)
 
 
 @login_required
