@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.log import Action, record
 from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
+from demo.incidents import load_incidents
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
 from demo.writers import writer_for
@@ -139,6 +140,7 @@ def load(
             raise LookupError("the demo province has no county")
         logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
         rows["notifications_notification"] += notify_open(now)
+        rows["incidents_incident"] += load_incidents(county, seed, now)
         place = province if scale.counties > 1 else county
         record(
             None,

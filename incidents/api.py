@@ -24,7 +24,7 @@ from incidents.domain import emergencies, moves, reports
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentState, IncidentType
 from orglife.domain.photos import PhotoError, clean_photo
 from orgs.api import Ref
-from orgs.models import Grid, Region, Unit
+from orgs.models import Grid, Region
 
 router = Router()
 TAGS = ["网格事件"]
@@ -53,21 +53,21 @@ def refused(errors: dict[str, list[str]]) -> ValidationError:
 # --- schemas -------------------------------------------------------------------------------
 
 
-class StateOut(Schema):
+class IncidentStateOut(Schema):
     code: str
     label: str
     kind: str = Field(description="open / fixed / closed")
     open311_status: str = Field(description="Open311 的 open / closed")
 
 
-class TypeOut(Schema):
+class IncidentTypeOut(Schema):
     id: int
     code: str
     name: str
     time_limit_hours: int
 
 
-class EventOut(Schema):
+class IncidentEventOut(Schema):
     action: str
     action_label: str
     from_state: str | None
@@ -95,8 +95,8 @@ class EventOut(Schema):
 
 class IncidentOut(Schema):
     id: int
-    type: TypeOut
-    state: StateOut
+    type: IncidentTypeOut
+    state: IncidentStateOut
     description: str
     occurred_at: datetime
     reported_at: datetime
@@ -123,7 +123,7 @@ class IncidentOut(Schema):
 
 
 class IncidentDetailOut(IncidentOut):
-    history: list[EventOut]
+    history: list[IncidentEventOut]
     actions: list[str] = Field(description="当前账号此刻可执行的操作")
 
     @staticmethod
@@ -135,14 +135,14 @@ class IncidentDetailOut(IncidentOut):
         return getattr(obj, "actions", [])
 
 
-class IncidentQuery(Schema):
+class IncidentListQuery(Schema):
     state: str | None = Field(None, max_length=32, description="状态代码，或 open / closed")
     type: int | None = Field(None, description="事件类型 ID")
     region: int | None = Field(None, description="只列出该区划（含下级）内的事件")
     emergency: int | None = Field(None, description="只列出该应急下的事件")
 
 
-class ReportForm(Schema):
+class IncidentReportIn(Schema):
     type: int = Field(description="事件类型 ID")
     grid: int | None = Field(None, description="网格 ID（默认为网格员所在网格）")
     description: str = Field(max_length=2000)
@@ -155,7 +155,7 @@ class ReportForm(Schema):
     )
 
 
-class MoveIn(Schema):
+class IncidentMoveIn(Schema):
     note: str = Field("", max_length=2000)
     user: int | None = Field(None, description="交办：承办人账号 ID")
     unit: int | None = Field(None, description="交办：承办单位 ID")
@@ -164,7 +164,7 @@ class MoveIn(Schema):
     original: int | None = Field(None, description="标记重复：原事件 ID")
 
 
-class CountersOut(Schema):
+class EmergencyCountersOut(Schema):
     reports: int
     valid: int = Field(description="有效信息（不含重复、无效）")
     open: int
@@ -183,7 +183,7 @@ class EmergencyOut(Schema):
 
 class EmergencyDetailOut(EmergencyOut):
     description: str
-    counters: CountersOut
+    counters: EmergencyCountersOut
 
     @staticmethod
     def resolve_counters(obj: Emergency) -> Any:
@@ -231,7 +231,7 @@ def _grid(request: HttpRequest, grid: int | None) -> Grid:
 
 @router.get("/", response={200: list[IncidentOut], **ERRORS}, tags=TAGS, summary="网格事件列表")
 @paginate(Page)
-def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> QuerySet[Incident]:
+def list_incidents(request: HttpRequest, params: Query[IncidentListQuery]) -> QuerySet[Incident]:
     rows = visible(request.user, ROWS)
     if params.region is not None:
         node = get_for_user(request.user, Region, params.region)
@@ -306,11 +306,11 @@ def _request_body(schema: type[Schema], photos: bool = False) -> dict[str, Any]:
 
 @router.post("/", response={201: IncidentDetailOut, 403: ErrorOut, **ERRORS}, tags=TAGS,
              summary="上报网格事件（JSON，或 multipart/form-data 附照片 photos）",
-             openapi_extra=_request_body(ReportForm, photos=True))  # fmt: skip
+             openapi_extra=_request_body(IncidentReportIn, photos=True))  # fmt: skip
 def report(request: HttpRequest) -> Status:
     """A grid worker's report. A retry with the same ``idempotency_key`` answers the first
     report (201 again) and creates nothing."""
-    form: ReportForm = _body(request, ReportForm)
+    form: IncidentReportIn = _body(request, IncidentReportIn)
     grid = _grid(request, form.grid)
     incident_type = visible(request.user, IncidentType).filter(pk=form.type).first()
     if incident_type is None:
@@ -367,13 +367,15 @@ def _move(request: HttpRequest, id: int, action: str) -> Incident:
     incident = get_for_user(request.user, ROWS, id)
     if not moves.may(request.user, incident, action):
         raise Forbidden(REFUSALS[action])
-    body: MoveIn = _body(request, MoveIn)
+    body: IncidentMoveIn = _body(request, IncidentMoveIn)
     user, note = request.user, body.note
     try:
         if action == "assign":
             assignee = moves.Assignee(
                 user=User.objects.filter(pk=body.user).first() if body.user else None,
-                unit=Unit.objects.filter(pk=body.unit).first() if body.unit else None,
+                unit=moves.assignable_units(incident).filter(pk=body.unit).first()
+                if body.unit
+                else None,
             )
             done = moves.assign(user, incident, assignee, note)
         elif action == "progress":
@@ -403,8 +405,14 @@ def _route(action: str, summary: str):
         return _move(request, id, action)
 
     endpoint.__name__ = f"incident_{action}"
-    router.post(f"/{{id}}/{action}", response=MOVE_RESPONSES, tags=TAGS, summary=summary,
-                url_name=f"incident_{action}", openapi_extra=_request_body(MoveIn))(endpoint)  # fmt: skip
+    router.post(
+        f"/{{id}}/{action}",
+        response=MOVE_RESPONSES,
+        tags=TAGS,
+        summary=summary,
+        url_name=f"incident_{action}",
+        openapi_extra=_request_body(IncidentMoveIn),
+    )(endpoint)
 
 
 for _action, _summary in (

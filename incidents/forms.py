@@ -11,6 +11,15 @@ from orglife.forms import MultiplePhotoField, parse_device_time
 MAX_PHOTOS = 9
 
 
+class PhotosField(MultiplePhotoField):
+    """Photos, leaving out empty parts: the offline queue resends an unused file input as an
+    empty file."""
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return super().clean([u for u in uploads if getattr(u, "size", 1)], initial)
+
+
 class ReportForm(forms.Form):
     """A grid worker's report: type, grid, description, time, photos, optional GPS and the
     emergency it belongs to (pre-selected while one is open)."""
@@ -38,7 +47,7 @@ class ReportForm(forms.Form):
     longitude = forms.DecimalField(
         max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
     )
-    photos = MultiplePhotoField(label=_("现场照片"), required=False)
+    photos = PhotosField(label=_("现场照片"), required=False)
     client_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
     device_time = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -67,7 +76,7 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(
         label=_("补充情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    photos = MultiplePhotoField(label=_("现场照片"), required=False)
+    photos = PhotosField(label=_("现场照片"), required=False)
 
 
 class NoteForm(forms.Form):

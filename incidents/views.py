@@ -175,7 +175,7 @@ def report(request):
     grid = grids.first()
     assert grid is not None
     county = catalogue.county_of(grid.region)
-    types = IncidentType.objects.filter(region=county, active=True)
+    types = visible(request.user, IncidentType).filter(region=county, active=True)
     open_emergencies = reports.open_emergencies_for(grid)
     form_kwargs = {"types": types, "grids": grids, "emergencies": open_emergencies}
     photos_lost = False

@@ -83,7 +83,16 @@ def types_for(region: Region):
 
 
 def builtin(code: str) -> IncidentState:
-    return IncidentState.objects.get(region__isnull=True, code=code)
+    """A built-in state; made again if missing (a database flushed after its migrations)."""
+    found = IncidentState.objects.filter(region__isnull=True, code=code).first()
+    if found is not None:
+        return found
+    for position, (known, label, kind) in enumerate(BUILTIN_STATES):
+        if known == code:
+            return IncidentState.objects.create(
+                region=None, code=code, label=label, kind=kind, position=position
+            )
+    raise LookupError(code)
 
 
 def states_for(county: Region | None):

@@ -32,7 +32,9 @@ SUPERIOR, ASSIGNEE, REPORTER_OR_SUPERIOR = "superior", "assignee", "reporter_or_
 
 TRANSITIONS: dict[str, dict[str, Any]] = {
     "assign": {"from": (OPEN_ANY,), "to": c.ASSIGNED, "by": SUPERIOR},
-    "progress": {"from": (c.ASSIGNED, c.IN_PROGRESS, CUSTOM_OPEN), "to": c.IN_PROGRESS, "by": ASSIGNEE},
+    "progress": {
+        "from": (c.ASSIGNED, c.IN_PROGRESS, CUSTOM_OPEN), "to": c.IN_PROGRESS, "by": ASSIGNEE
+    },
     "resolve": {"from": (c.ASSIGNED, c.IN_PROGRESS, CUSTOM_OPEN), "to": c.RESOLVED, "by": ASSIGNEE},
     "close": {"from": (c.RESOLVED,), "to": c.CLOSED, "by": REPORTER_OR_SUPERIOR},
     "reopen": {"from": (c.RESOLVED,), "to": c.IN_PROGRESS, "by": REPORTER_OR_SUPERIOR},

@@ -54,9 +54,12 @@ def _check(data: ReportInput, now: datetime) -> dict[str, list[str]]:
         errors["occurred_at"] = ["发生时间不能晚于现在。"]
     if (data.latitude is None) != (data.longitude is None):
         errors["latitude"] = ["经纬度须同时填写。"]
-    elif data.latitude is not None and data.longitude is not None:
-        if not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
-            errors["latitude"] = ["经纬度超出范围。"]
+    elif (
+        data.latitude is not None
+        and data.longitude is not None
+        and not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180)
+    ):
+        errors["latitude"] = ["经纬度超出范围。"]
     if data.emergency is not None and (
         not data.emergency.is_open
         or data.emergency.region_path not in ancestor_paths(data.grid.region_path)

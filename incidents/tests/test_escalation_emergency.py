@@ -83,19 +83,25 @@ def test_an_admin_opens_an_emergency(world, login):
     assert response.status_code == 302
     refused = client.post("/incidents/emergencies/", {"region": world.township.pk, "name": ""})
     assert refused.status_code == 200 and "必填" in refused.content.decode()
-    foreign = client.post("/incidents/emergencies/", {"region": world.other_township.pk, "name": "x"})
+    foreign = client.post(
+        "/incidents/emergencies/", {"region": world.other_township.pk, "name": "x"}
+    )
     assert foreign.status_code == 200  # not a choice: refused beside the field
     assert login(world.grid_worker).post("/incidents/emergencies/", {}).status_code == 404
 
 
 def test_the_command_centre_counts_and_drills_down(world, login):
     incident = reported(world)
-    type(incident).objects.filter(pk=incident.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    type(incident).objects.filter(pk=incident.pk).update(
+        deadline=timezone.now() - timedelta(hours=1)
+    )
     page = login(world.county_admin).get(f"/incidents/centre/?region={world.county.pk}")
     html = page.content.decode()
     assert page.status_code == 200 and "东风镇" in html and "西河镇" in html
     assert f"/incidents/?region={world.township.pk}&status=overdue" in html
-    drilled = login(world.county_admin).get(f"/incidents/?region={world.township.pk}&status=overdue")
+    drilled = login(world.county_admin).get(
+        f"/incidents/?region={world.township.pk}&status=overdue"
+    )
     assert f'<li id="incident-{incident.pk}"' in drilled.content.decode()
     for table in ("children", "types", "months", "overdue"):
         export = login(world.county_admin).get(

@@ -27,7 +27,7 @@ def form(types, **extra):
 def test_it_reports_with_a_photo_and_gps(world, types, login):
     client = login(world.grid_worker)
     page = client.get("/incidents/new/").content.decode()
-    assert 'data-offline=' in page and 'name="client_key"' in page and "offline.js" in page
+    assert "data-offline=" in page and 'name="client_key"' in page and "offline.js" in page
     response = client.post("/incidents/new/", {**form(types), "photos": [jpeg()]})
     incident = Incident.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.pk}/"

@@ -43,9 +43,10 @@ def test_the_live_list_shows_a_new_incident(world, login):
     partial = client.get("/incidents/live/", HTTP_HX_REQUEST="true").content.decode()
     assert f'id="incident-{incident.pk}"' in partial
     assert "<html" not in partial
-    assert f'id="incident-{incident.pk}"' not in login(world.outsider).get(
-        "/incidents/live/"
-    ).content.decode()
+    assert (
+        f'id="incident-{incident.pk}"'
+        not in login(world.outsider).get("/incidents/live/").content.decode()
+    )
 
 
 def test_the_list_queries_do_not_grow_with_rows(world, login, django_assert_max_num_queries):

@@ -13,7 +13,7 @@ def test_it_goes_from_report_to_closed_with_history(world, login):
     incident = reported(world)
     admin = login(world.township_admin)
     page = admin.get(f"/incidents/{incident.pk}/").content.decode()
-    assert 'action="/incidents/%d/assign/"' % incident.pk in page
+    assert f'action="/incidents/{incident.pk}/assign/"' in page
     response = admin.post(
         f"/incidents/{incident.pk}/assign/", {"unit": world.unit_org.pk, "note": "请农牧局处理"}
     )
