@@ -1,0 +1,131 @@
+"""Load benchmark of incident submission (issue 4): the API's report endpoint (JSON, no
+photo, a bearer token, a new idempotency key per request) against a trivial JSON endpoint of
+the same app (``GET /healthz``), both under wrk from a second process on loopback, against
+gunicorn with ``LINGYAN_DEBUG=false`` on PostgreSQL (a throwaway database).
+
+    uv run python bench/incidents_load.py [--workers 4] [--threads 2] [--connections 16] [--seconds 20]
+
+Target: report throughput ≥ half of /healthz's, p99 < 300 ms. See docs/benchmarks.md."""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = "lingyan_incidents_bench"
+URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+PORT = 8765
+
+LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local key = string.format("%s-%d-%d", id, counter, math.random(1, 1e9))
+  local body = string.format('{"type": %d, "description": "压测：村东桥头护栏松动", "idempotency_key": "%s"}', TYPE, key)
+  return wrk.format("POST", "/api/incidents/", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. TOKEN}, body)
+end
+setup = function(thread) thread:set("id", tostring(math.random(1, 1e9))) end
+"""
+
+
+def env() -> dict:
+    return {**os.environ, "DATABASE_URL": URL, "LINGYAN_DEBUG": "false",
+            "LINGYAN_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
+
+
+def manage(*args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env(), check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
+def prepare() -> tuple[str, int]:
+    """A fresh database with the test county (tests/world.py), the default types, and a
+    token for its grid worker."""
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{DB}"')
+        c.execute(f'CREATE DATABASE "{DB}"')
+    manage("migrate", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    script = (
+        "from tests.world import build_world\n"
+        "from incidents.tests.support import install\n"
+        "from accounts.models import ApiToken\n"
+        "w = build_world(); t = install(w)\n"
+        "print(ApiToken.issue(w.grid_worker), t['safety_hazard'].pk)\n"
+    )
+    out = manage("shell", "-c", script).split()
+    return out[-2], int(out[-1])
+
+
+def wrk(path: str, args, lua: Path | None = None) -> dict:
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d",
+               f"{args.seconds}s", "--latency"]  # fmt: skip
+    if lua:
+        command += ["-s", str(lua)]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rate, "p50_ms": percentile("50"), "p99_ms": percentile("99"),
+            "non_2xx": int(errors.group(1)) if errors else 0, "raw": out}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+    token, type_id = prepare()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "lingyan.wsgi", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=env(),
+    )  # fmt: skip
+    try:
+        for _ in range(50):
+            try:
+                urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(f'TOKEN = "{token}"\nTYPE = {type_id}\n' + LUA)
+        trivial = wrk("/healthz", args)
+        report = wrk("/api/incidents/", args, Path(lua.name))
+    finally:
+        server.terminate()
+        server.wait()
+    ratio = report["rps"] / trivial["rps"]
+    summary = {
+        "workers": args.workers, "threads": args.threads, "connections": args.connections,
+        "seconds": args.seconds,
+        "healthz": {k: v for k, v in trivial.items() if k != "raw"},
+        "report": {k: v for k, v in report.items() if k != "raw"},
+        "ratio": round(ratio, 3),
+        "ok": ratio >= 0.5 and report["p99_ms"] < 300 and report["non_2xx"] == 0,
+    }  # fmt: skip
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
