@@ -3,7 +3,8 @@ photo, a bearer token, a new idempotency key per request) against a trivial JSON
 the same app (``GET /healthz``), both under wrk from a second process on loopback, against
 gunicorn with ``LINGYAN_DEBUG=false`` on PostgreSQL (a throwaway database).
 
-    uv run python bench/incidents_load.py [--workers 4] [--threads 2] [--connections 16] [--seconds 20]
+    uv run python bench/incidents_load.py [--workers 4] [--threads 2] [--connections 16] \
+        [--seconds 20]
 
 Target: report throughput ≥ half of /healthz's, p99 < 300 ms. See docs/benchmarks.md."""
 
@@ -28,7 +29,8 @@ counter = 0
 request = function()
   counter = counter + 1
   local key = string.format("%s-%d-%d", id, counter, math.random(1, 1e9))
-  local body = string.format('{"type": %d, "description": "压测：村东桥头护栏松动", "idempotency_key": "%s"}', TYPE, key)
+  local body = string.format('{"type": %d, "description": "压测：护栏松动", ' ..
+    '"idempotency_key": "%s"}', TYPE, key)
   return wrk.format("POST", "/api/incidents/", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. TOKEN}, body)
 end
