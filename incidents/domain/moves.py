@@ -79,12 +79,28 @@ def may(user, incident: Incident, action: str) -> bool:
     return is_reporter(user, incident) or is_superior(user, incident)
 
 
+def _leaves(state: IncidentState, spec: str, county: int | None) -> bool:
+    """Whether ``state`` is one of ``spec``'s (in Python, the same test as ``_states``)."""
+    if spec == OPEN_ANY:
+        return state.kind == IncidentState.Kind.OPEN and state.region_id in (None, county)
+    if spec == CUSTOM_OPEN:
+        return state.kind == IncidentState.Kind.OPEN and state.region_id == county
+    return state.region_id is None and state.code == spec
+
+
 def available(user, incident: Incident) -> list[str]:
-    """The moves ``user`` may make on ``incident`` in its present state."""
+    """The moves ``user`` may make on ``incident`` in its present state: who may make each is
+    decided from the user's scope, and the present state is tested against every move's
+    ``from`` in Python (no query per move)."""
+    actions = [action for action in ACTIONS if may(user, incident, action)]
+    if not actions:
+        return []
+    state = incident.state
+    county = incident.type.region_id
     return [
         action
-        for action in ACTIONS
-        if may(user, incident, action) and incident.state_id in allowed_from(incident, action)
+        for action in actions
+        if any(_leaves(state, spec, county) for spec in TRANSITIONS[action]["from"])
     ]
 
 

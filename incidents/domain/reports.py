@@ -100,7 +100,7 @@ def report_incident(
                 description=data.description.strip(),
                 occurred_at=data.occurred_at,
                 grid=grid,
-                region_id=grid.region_id,
+                region=grid.region,
                 region_path=grid.region_path,
                 organization_id=grid.organization_id,
                 org_path=grid.org_path,
