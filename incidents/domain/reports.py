@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from core.paths import ancestor_paths
-from incidents.domain.catalogue import REPORTED, builtin, county_of
+from incidents.domain.catalogue import REPORTED, builtin
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentPhoto, IncidentType
 from orglife.domain.photos import CleanPhoto
 from orgs.models import Grid
@@ -43,8 +43,9 @@ class ReportInput:
 
 def _check(data: ReportInput, now: datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    county = county_of(data.grid.region)
-    if data.type.region_id != getattr(county, "pk", None) or not data.type.active:
+    # Types belong to a county (``catalogue``), so the type is the grid's county's exactly
+    # when its county lies on the grid's path: no query for the county.
+    if data.type.region_path not in ancestor_paths(data.grid.region_path) or not data.type.active:
         errors["type"] = ["请选择本县的事件类型。"]
     if not data.description.strip():
         errors["description"] = ["请描述事件情况。"]
@@ -100,7 +101,7 @@ def report_incident(
                 description=data.description.strip(),
                 occurred_at=data.occurred_at,
                 grid=grid,
-                region=grid.region,
+                region_id=grid.region_id,
                 region_path=grid.region_path,
                 organization_id=grid.organization_id,
                 org_path=grid.org_path,
