@@ -69,7 +69,6 @@ def _check(data: ReportInput, now: datetime) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic
 def report_incident(
     actor, data: ReportInput, photos: Sequence[CleanPhoto] = ()
 ) -> tuple[Incident, bool]:
@@ -78,7 +77,8 @@ def report_incident(
 
     With ``data.client_key`` a repeat of a report the server already saved (the offline
     queue resending, a phone that lost the answer) returns the first incident: the key is
-    unique per reporter, and a repeat racing the first waits for it on the constraint.
+    unique per reporter, and a repeat racing the first waits for it on the constraint, then
+    rolls back and answers the first (one transaction, no savepoint on the common path).
     Side effects: the history row, the audit entry."""
     signed_in = getattr(actor, "is_authenticated", False)
     key = data.client_key if signed_in and data.client_key else None
@@ -86,6 +86,17 @@ def report_incident(
         first = Incident.objects.filter(reporter=actor, client_key=key).first()
         if first is not None:
             return first, False
+    try:
+        with transaction.atomic():
+            return _save_report(actor, data, photos, key), True
+    except IntegrityError:
+        first = Incident.objects.filter(reporter=actor, client_key=key).first() if key else None
+        if first is None:
+            raise
+        return first, False
+
+
+def _save_report(actor, data: ReportInput, photos: Sequence[CleanPhoto], key: str | None):
     now = timezone.now()
     errors = _check(data, now)
     if errors:
@@ -93,34 +104,29 @@ def report_incident(
     state = builtin(REPORTED)
     limit = data.type.time_limit
     grid = data.grid
-    try:
-        with transaction.atomic():
-            incident = Incident.objects.create(
-                type=data.type,
-                state=state,
-                description=data.description.strip(),
-                occurred_at=data.occurred_at,
-                grid=grid,
-                region_id=grid.region_id,
-                region_path=grid.region_path,
-                organization_id=grid.organization_id,
-                org_path=grid.org_path,
-                reporter=actor if signed_in else None,
-                reported_at=now,
-                device_time=data.device_time,
-                latitude=data.latitude,
-                longitude=data.longitude,
-                emergency=data.emergency,
-                time_limit=limit,
-                deadline=now + limit,
-                next_escalation_at=now + limit,
-                updated_at=now,
-                client_key=key,
-            )
-    except IntegrityError:
-        if key is None:
-            raise
-        return Incident.objects.get(reporter=actor, client_key=key), False
+    signed_in = getattr(actor, "is_authenticated", False)
+    incident = Incident.objects.create(
+        type=data.type,
+        state=state,
+        description=data.description.strip(),
+        occurred_at=data.occurred_at,
+        grid=grid,
+        region_id=grid.region_id,
+        region_path=grid.region_path,
+        organization_id=grid.organization_id,
+        org_path=grid.org_path,
+        reporter=actor if signed_in else None,
+        reported_at=now,
+        device_time=data.device_time,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        emergency=data.emergency,
+        time_limit=limit,
+        deadline=now + limit,
+        next_escalation_at=now + limit,
+        updated_at=now,
+        client_key=key,
+    )
     event = IncidentEvent.objects.create(
         incident=incident,
         action=IncidentEvent.Action.REPORT,
@@ -130,7 +136,7 @@ def report_incident(
     )
     _save_photos(incident, event, photos)
     record(actor, Action.CREATE, incident, region_path=incident.region_path)
-    return incident, True
+    return incident
 
 
 def _save_photos(incident: Incident, event: IncidentEvent, photos: Sequence[CleanPhoto]) -> None:

@@ -47,6 +47,32 @@ def test_it_creates_one_incident_for_a_repeated_client_key(world, types, login):
     assert Incident.objects.count() == 2
 
 
+def test_a_repeat_racing_the_first_gets_the_first_from_the_constraint(world, types, monkeypatch):
+    """Both requests looked for the key before either saved: the second one's insert hits
+    the unique constraint, rolls back and answers the first incident."""
+    from incidents.domain.reports import ReportInput, report_incident
+
+    first = reported(world, client_key="race")
+    real_filter = Incident.objects.filter
+    looks = []
+
+    def filter_missing_once(*args, **kwargs):
+        looks.append(kwargs)
+        return Incident.objects.none() if len(looks) == 1 else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Incident.objects, "filter", filter_missing_once)
+    data = ReportInput(
+        type=types["safety_hazard"],
+        grid=world.grid,
+        description="又一次：村东桥头护栏松动",
+        occurred_at=timezone.now(),
+        client_key="race",
+    )
+    again, created = report_incident(world.grid_worker, data)
+    assert (again, created) == (first, False) and len(looks) == 2
+    assert Incident.objects.count() == 1 and IncidentEvent.objects.count() == 1
+
+
 def test_the_same_key_from_another_reporter_is_another_report(world, types, login):
     from tests.world import make_user
 
