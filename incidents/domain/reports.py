@@ -77,19 +77,17 @@ def report_incident(
 
     With ``data.client_key`` a repeat of a report the server already saved (the offline
     queue resending, a phone that lost the answer) returns the first incident: the key is
-    unique per reporter, and a repeat racing the first waits for it on the constraint, then
-    rolls back and answers the first (one transaction, no savepoint on the common path).
+    unique per reporter, so the repeat's insert meets the constraint (a repeat racing the
+    first waits for it there), rolls back and answers the first — also when the repeat would
+    now be refused (a closed emergency, a type switched off). The common path, a new key, is
+    one transaction without a look-up first or a savepoint.
     Side effects: the history row, the audit entry."""
     signed_in = getattr(actor, "is_authenticated", False)
     key = data.client_key if signed_in and data.client_key else None
-    if key is not None:
-        first = Incident.objects.filter(reporter=actor, client_key=key).first()
-        if first is not None:
-            return first, False
     try:
         with transaction.atomic():
             return _save_report(actor, data, photos, key), True
-    except IntegrityError:
+    except (IntegrityError, ReportRefused):
         first = Incident.objects.filter(reporter=actor, client_key=key).first() if key else None
         if first is None:
             raise

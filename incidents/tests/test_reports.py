@@ -47,30 +47,33 @@ def test_it_creates_one_incident_for_a_repeated_client_key(world, types, login):
     assert Incident.objects.count() == 2
 
 
-def test_a_repeat_racing_the_first_gets_the_first_from_the_constraint(world, types, monkeypatch):
-    """Both requests looked for the key before either saved: the second one's insert hits
-    the unique constraint, rolls back and answers the first incident."""
-    from incidents.domain.reports import ReportInput, report_incident
+def test_a_repeat_meets_the_constraint_and_gets_the_first(world, types):
+    """No look-up before saving: the repeat's insert hits the unique key, rolls back (no
+    second history row or audit entry) and answers the first incident — also when the
+    repeat would now be refused."""
+    from audit.models import AuditEntry
+    from incidents.domain.reports import ReportInput, ReportRefused, report_incident
 
-    first = reported(world, client_key="race")
-    real_filter = Incident.objects.filter
-    looks = []
+    first = reported(world, client_key="again")
+    audits = AuditEntry.objects.count()
 
-    def filter_missing_once(*args, **kwargs):
-        looks.append(kwargs)
-        return Incident.objects.none() if len(looks) == 1 else real_filter(*args, **kwargs)
+    def repeat(**fields):
+        data = ReportInput(
+            type=types["safety_hazard"], grid=world.grid, description="村东桥头护栏松动",
+            occurred_at=timezone.now(), client_key="again", **fields,
+        )  # fmt: skip
+        return report_incident(world.grid_worker, data)
 
-    monkeypatch.setattr(Incident.objects, "filter", filter_missing_once)
-    data = ReportInput(
-        type=types["safety_hazard"],
-        grid=world.grid,
-        description="又一次：村东桥头护栏松动",
-        occurred_at=timezone.now(),
-        client_key="race",
-    )
-    again, created = report_incident(world.grid_worker, data)
-    assert (again, created) == (first, False) and len(looks) == 2
+    assert repeat() == (first, False)
+    types["safety_hazard"].active = False  # switched off since: a new key is refused
+    assert repeat() == (first, False)
     assert Incident.objects.count() == 1 and IncidentEvent.objects.count() == 1
+    assert AuditEntry.objects.count() == audits
+    with pytest.raises(ReportRefused):
+        report_incident(world.grid_worker, ReportInput(
+            type=types["safety_hazard"], grid=world.grid, description="x",
+            occurred_at=timezone.now(), client_key="new",
+        ))  # fmt: skip
 
 
 def test_the_same_key_from_another_reporter_is_another_report(world, types, login):
