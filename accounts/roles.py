@@ -46,4 +46,5 @@ def navigation(user) -> dict[str, bool]:
         "services_centre": manages,
         "registrations": manages or bool(scope.member_ids),
         "open311": may_manage_keys(scope),
+        "incidents": manages or bool(scope.grid_ids) or bool(scope.unit_ids),
     }

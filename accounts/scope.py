@@ -36,6 +36,7 @@ class Scope:
     household_grid_ids: frozenset[int] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     place_paths: tuple[str, ...] = ()  # every assignment's region: the user's own places
+    user_id: int | None = None  # for rows that are the user's own (an incident assigned to them)
 
     @property
     def is_admin(self) -> bool:
@@ -125,7 +126,7 @@ def _build_scope(user) -> Scope:
         key: tuple(sorted(set(value))) if isinstance(value, list) else frozenset(value)
         for key, value in parts.items()
     }
-    return Scope(is_superuser=user.is_superuser, **frozen)
+    return Scope(is_superuser=user.is_superuser, user_id=user.pk, **frozen)
 
 
 def visible(user, queryset: models.QuerySet[M] | type[M], *, write: bool = False):

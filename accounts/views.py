@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.roles import primary_assignment
 from accounts.scope import visible
 from audit.models import AuditEntry
+from incidents import views as incident_pages
 from orglife import views as orglife_pages
 from orgs.domain import committees
 from orgs.domain.counts import child_counts, subtree_counts
@@ -47,6 +48,7 @@ def home(request):
             "committee_total": total,
             "recent": visible(request.user, AuditEntry).select_related("actor")[:8],
         } | orglife_pages.admin_summary(request.user, region)
+        context |= incident_pages.admin_summary(request.user, region)
     elif role == Role.BRANCH:
         organization = assignment.organization
         context |= {
@@ -64,7 +66,7 @@ def home(request):
             "household_count": visible(request.user, Household)
             .filter(grid=assignment.grid)
             .count(),
-        }
+        } | incident_pages.grid_worker_summary(request.user)
     elif role == Role.MEMBER:
         member = assignment.member
         context |= {

@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.log import Action, record
 from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
+from demo.incidents import load_incidents
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
@@ -146,6 +147,7 @@ def load(
         # Open311: the demo client's key and requests, after the services demo (its catalogue)
         rows.update(load_open311(county, seed, now))
         stopwatch.lap("services")
+        rows["incidents_incident"] += load_incidents(county, seed, now)
         place = province if scale.counties > 1 else county
         record(
             None,

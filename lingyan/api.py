@@ -22,6 +22,7 @@ from ninja.security import HttpBearer, SessionAuth
 from accounts.api import router as accounts_router
 from accounts.models import ApiToken, User
 from core.api import ApiError
+from incidents.api import router as incidents_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from services.api import router as services_router
@@ -183,3 +184,4 @@ api.add_router("/auth/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/orglife/", orglife_router)
 api.add_router("/services/", services_router)
+api.add_router("/incidents/", incidents_router)

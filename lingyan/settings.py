@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "orglife",
     "services",
     "open311",
+    "incidents",
     "demo",
     "huey.contrib.djhuey",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orglife/", include("orglife.urls")),
     path("services/", include("services.urls")),
     path("open311/", include("open311.urls")),
+    path("incidents/", include("incidents.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

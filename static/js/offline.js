@@ -107,17 +107,19 @@
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
     flushing = true;
+    var sent = 0;
     return entries().then(function (all) {
       return all.reduce(function (chain, entry) {
         return chain.then(function () {
           return post(entry).then(function () {
+            sent += 1;
             return withStore("readwrite", function (store) { store.delete(entry.key); });
           }, function () { /* still offline: the entry stays */ });
         });
       }, Promise.resolve());
     }).then(entries).then(function (left) {
       showWaiting(left.length);
-      if (!left.length) {
+      if (sent && !left.length) {
         var sent = document.getElementById("offline-sent");
         if (sent) sent.hidden = false;
       }

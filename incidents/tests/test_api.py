@@ -1,0 +1,93 @@
+"""Incidents over the JSON API with a bearer token, as a phone: report (idempotent), list,
+detail with history, moves, candidates, emergencies; structured errors; every answer
+checked against the OpenAPI document."""
+
+import json
+
+import pytest
+
+from accounts.models import ApiToken
+from incidents.models import Incident
+from incidents.tests.support import an_emergency, install, jpeg, reported
+from orglife.tests.test_api import check
+
+
+class Api:
+    def __init__(self, client, user) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {ApiToken.issue(user)}"}
+
+    def get(self, url, params=None):
+        return self.client.get(url, params or {}, headers=self.headers)
+
+    def post_json(self, url, body):
+        return self.client.post(
+            url, json.dumps(body), content_type="application/json", headers=self.headers
+        )
+
+    def post(self, url, data):
+        return self.client.post(url, data, headers=self.headers)
+
+
+@pytest.fixture
+def api(client):
+    return lambda user: Api(client, user)
+
+
+def test_it_reports_lists_moves_and_conforms(world, api, client):
+    document = client.get("/api/openapi.json").json()
+    types = install(world)
+    worker, township = api(world.grid_worker), api(world.township_admin)
+    body = {"type": types["dispute"].pk, "description": "草场界线纠纷", "idempotency_key": "a1"}
+    created = worker.post_json("/api/incidents/", body)
+    assert created.status_code == 201
+    check(document, "/api/incidents/", created, "post")
+    again = worker.post_json("/api/incidents/", body)
+    assert again.json()["id"] == created.json()["id"] and Incident.objects.count() == 1
+    with_photo = worker.post(
+        "/api/incidents/", {**body, "idempotency_key": "a2", "photos": [jpeg()]}
+    )
+    assert (
+        with_photo.status_code == 201
+        and Incident.objects.get(pk=with_photo.json()["id"]).photos.count() == 1
+    )
+    refused = worker.post_json("/api/incidents/", {"type": types["dispute"].pk, "description": ""})
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid"
+    check(document, "/api/incidents/", refused, "post")
+    listed = township.get("/api/incidents/", {"state": "open"})
+    assert listed.json()["count"] == 2
+    check(document, "/api/incidents/", listed)
+    pk = created.json()["id"]
+    forbidden = worker.post_json(f"/api/incidents/{pk}/assign", {"user": world.grid_worker.pk})
+    assert forbidden.status_code == 403
+    check(document, "/api/incidents/{id}/assign", forbidden, "post")
+    moved = township.post_json(f"/api/incidents/{pk}/assign", {"user": world.grid_worker.pk})
+    assert moved.status_code == 200 and moved.json()["state"]["code"] == "assigned"
+    check(document, "/api/incidents/{id}/assign", moved, "post")
+    resolved = worker.post_json(
+        f"/api/incidents/{pk}/resolve", {"note": "已调解", "people_evacuated": 0}
+    )
+    assert resolved.json()["state"]["open311_status"] == "closed"
+    conflict = worker.post_json(f"/api/incidents/{pk}/resolve", {"note": "再次"})
+    assert conflict.status_code == 409
+    check(document, "/api/incidents/{id}/resolve", conflict, "post")
+    detail = township.get(f"/api/incidents/{pk}")
+    assert [e["action"] for e in detail.json()["history"]] == ["report", "assign", "resolve"]
+    check(document, "/api/incidents/{id}", detail)
+    missing = api(world.outsider).get(f"/api/incidents/{pk}")
+    assert missing.status_code == 404
+    check(document, "/api/incidents/{id}", missing)
+
+
+def test_candidates_and_emergencies(world, api, client):
+    document = client.get("/api/openapi.json").json()
+    incident = reported(world, "flood_disaster")
+    emergency = an_emergency(world)
+    worker = api(world.grid_worker)
+    found = worker.get("/api/incidents/candidates", {"type": incident.type.pk})
+    assert [row["id"] for row in found.json()] == [incident.pk]
+    check(document, "/api/incidents/candidates", found)
+    board = worker.get(f"/api/incidents/emergencies/{emergency.pk}")
+    assert board.json()["counters"]["valid"] == 0
+    check(document, "/api/incidents/emergencies/{id}", board)
+    check(document, "/api/incidents/emergencies/", worker.get("/api/incidents/emergencies/"))
