@@ -17,7 +17,7 @@ from accounts.models import Role, RoleAssignment
 from incidents.domain.catalogue import builtin, install_defaults
 from incidents.domain.escalation import sweep
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentType
-from orgs.models import Grid, Region
+from orgs.models import Grid, Region, Unit
 
 DESCRIPTIONS = {
     "safety_hazard": ["村东桥头护栏松动，存在坠落风险", "废弃机井未封口", "电线杆倾斜，靠近民房"],
@@ -64,6 +64,11 @@ def load_incidents(county: Region, seed: int, now: datetime) -> int:
     }
     township = Region.objects.filter(parent=county).order_by("path").first()
     admin = RoleAssignment.objects.filter(role=Role.ADMIN, region=township).first()
+    units = list(
+        Unit.objects.filter(region_path__startswith=county.path).order_by("pk").values_list(
+            "pk", flat=True
+        )
+    )
     demo_grid = next((g for g in grids if g.pk in workers), grids[0])
     codes = [c for c, w in WEIGHTS for _ in range(w)]
     rows: list[tuple[Incident, list[tuple[str, str, datetime]]]] = []
@@ -117,8 +122,16 @@ def load_incidents(county: Region, seed: int, now: datetime) -> int:
             incident.resolved_at = steps[3][2]
         if fate in ("closed", "duplicate"):
             incident.closed_at = steps[-1][2]
-        if fate != "reported" and fate != "duplicate" and admin is not None:
-            incident.assigned_user_id = workers.get(grid.pk) or admin.user_id
+        if fate != "reported" and fate != "duplicate":
+            # Assigned to the grid's worker, the township admin of the demo's own township,
+            # or else to one of the county's units: never to someone outside the incident's
+            # subtree (who would then see it).
+            if grid.pk in workers:
+                incident.assigned_user_id = workers[grid.pk]
+            elif admin is not None and grid.region_path.startswith(township.path):
+                incident.assigned_user_id = admin.user_id
+            elif units:
+                incident.assigned_unit_id = rng.choice(units)
         rows.append((incident, steps))
 
     start = now - timedelta(days=30 * MONTHS)
