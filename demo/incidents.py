@@ -65,9 +65,9 @@ def load_incidents(county: Region, seed: int, now: datetime) -> int:
     township = Region.objects.filter(parent=county).order_by("path").first()
     admin = RoleAssignment.objects.filter(role=Role.ADMIN, region=township).first()
     units = list(
-        Unit.objects.filter(region_path__startswith=county.path).order_by("pk").values_list(
-            "pk", flat=True
-        )
+        Unit.objects.filter(region_path__startswith=county.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     demo_grid = next((g for g in grids if g.pk in workers), grids[0])
     codes = [c for c, w in WEIGHTS for _ in range(w)]
