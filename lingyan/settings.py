@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "orglife",
+    "points",
     "demo",
     "huey.contrib.djhuey",
 ]
