@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for, visible
@@ -46,9 +46,9 @@ from points.models import (
 
 Status = PointProposal.Status
 STEPS = [
-    (Status.PROPOSED, "preliminary", "党小组初审"),
-    (Status.PRELIMINARY, "joint", "两委联席复审"),
-    (Status.JOINT, "approve", "党员（村民代表）大会审议"),
+    (Status.PROPOSED, "preliminary", gettext_lazy("党小组初审")),
+    (Status.PRELIMINARY, "joint", gettext_lazy("两委联席复审")),
+    (Status.JOINT, "approve", gettext_lazy("党员（村民代表）大会审议")),
 ]
 
 
