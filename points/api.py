@@ -94,7 +94,7 @@ class ProposalOut(Schema):
     points: int
     note: str
     status: str = Field(
-        description="proposed 待初审 / preliminary 待复审 / joint 待审议 / approved / returned / withdrawn"
+        description="proposed 待初审 / preliminary 待复审 / joint 待审议 / approved / returned / withdrawn"  # noqa: E501
     )
     status_label: str
     returned_reason: str

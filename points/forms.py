@@ -28,7 +28,7 @@ class ProposeForm(forms.Form):
         label=_("积分项目"), error_messages={"required": _("请选择积分项目。")}
     )
     occurred_on = forms.DateField(
-        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     times = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
     member = forms.ChoiceField(label=_("党员（党员积分项目）"), required=False)
@@ -73,10 +73,11 @@ class RuleForm(forms.Form):
 
 class ApproveRulebookForm(forms.Form):
     approved_on = forms.DateField(
-        label=_("村民代表大会日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("村民代表大会日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     in_force_from = forms.DateField(
-        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     assembly_minutes = forms.CharField(
         label=_("大会审议记录"), widget=forms.Textarea(attrs={"rows": 3})
@@ -84,7 +85,9 @@ class ApproveRulebookForm(forms.Form):
 
 
 class AssemblyForm(forms.Form):
-    held_on = forms.DateField(label=_("大会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("大会日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     minutes = forms.CharField(label=_("大会记录"), widget=forms.Textarea(attrs={"rows": 3}))
     signed_by = forms.CharField(label=_("经办人"), required=False, max_length=50)
 
