@@ -21,6 +21,7 @@ from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
+from demo.points_core import load_points_core
 from demo.writers import writer_for
 from orgs.domain.counts import recount
 from orgs.domain.tree import next_child_path
@@ -137,7 +138,9 @@ def load(
         county = Region.objects.filter(parent__parent=province).order_by("path").first()
         if county is None:
             raise LookupError("the demo province has no county")
-        logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
+        cast = cast_for(county)
+        logins = create_logins(cast, province if scale.counties > 1 else None, seed)
+        load_points_core(cast.village, as_of)
         rows["notifications_notification"] += notify_open(now)
         place = province if scale.counties > 1 else county
         record(
