@@ -54,3 +54,26 @@ def _expected_database(django_db_setup, django_db_blocker):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded photos and evidence go to a throwaway folder, never into ``var/media``."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_ledger_triggers():
+    """The points ledger's triggers refuse DELETE (``points.ledger_guard``); SQLite's flush
+    between transactional tests (browser, concurrency) deletes every row, so it lifts them
+    for the flush. PostgreSQL's flush is a TRUNCATE, which the row triggers do not see."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from points import ledger_guard
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        connection = self.connection
+        if connection.vendor != "sqlite":
+            return original(self, sql_list)
+        with ledger_guard.maintenance(connection):
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original

@@ -37,6 +37,7 @@ class Scope:
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     place_paths: tuple[str, ...] = ()  # every assignment's region: the user's own places
     user_id: int | None = None  # for rows that are the user's own (an incident assigned to them)
+    clerk_paths: tuple[str, ...] = ()  # the villages whose love supermarket the user runs
 
     @property
     def is_admin(self) -> bool:
@@ -103,6 +104,7 @@ def _build_scope(user) -> Scope:
         "household_grid_ids": set(),
         "unit_ids": set(),
         "place_paths": [],
+        "clerk_paths": [],
     }
     assignments = user.assignments.select_related("region", "organization", "member", "household")
     for assignment in assignments:
@@ -122,6 +124,8 @@ def _build_scope(user) -> Scope:
             parts["household_grid_ids"].add(assignment.household.grid_id)
         elif assignment.role == Role.UNIT:
             parts["unit_ids"].add(assignment.unit_id)
+        elif assignment.role == Role.CLERK:
+            parts["clerk_paths"].append(assignment.region.path)
     frozen: dict[str, Any] = {
         key: tuple(sorted(set(value))) if isinstance(value, list) else frozenset(value)
         for key, value in parts.items()

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.forms import LoginForm
@@ -15,6 +15,8 @@ from orglife import views as orglife_pages
 from orgs.domain import committees
 from orgs.domain.counts import child_counts, subtree_counts
 from orgs.models import Grid, Household, Member
+from points import views as points_pages
+from points.models import Store
 from services import views as services_pages
 
 
@@ -57,6 +59,7 @@ def home(request):
             "grids": visible(request.user, Grid).filter(organization=organization),
             "household_count": visible(request.user, Household).count(),
         } | orglife_pages.branch_summary(request.user, organization)
+        context |= points_pages.branch_summary(request.user) | {"points_village": assignment.region}
     elif role == Role.GRID_WORKER:
         context |= {
             "grid": assignment.grid,
@@ -77,5 +80,7 @@ def home(request):
         context |= {"household": assignment.household}
     elif role == Role.UNIT:
         context |= {"unit": assignment.unit}
+    elif role == Role.CLERK and visible(request.user, Store, write=True).exists():
+        return redirect("points:store_home")  # the clerk's home is the love supermarket
     context |= services_pages.home_summary(request.user, role, assignment)
     return render(request, f"accounts/home_{role}.html", context)

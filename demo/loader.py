@@ -23,6 +23,7 @@ from demo.incidents import load_incidents
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
+from demo.points_core import load_points_core
 from demo.services import load_services
 from demo.writers import writer_for
 from orgs.domain.counts import recount
@@ -142,6 +143,7 @@ def load(
             raise LookupError("the demo province has no county")
         cast = cast_for(county)
         logins = create_logins(cast, province if scale.counties > 1 else None, seed)
+        load_points_core(cast.village, as_of)
         rows["notifications_notification"] += notify_open(now)
         rows.update(load_services(seed, cast, now).rows)  # the demo county's services
         # Open311: the demo client's key and requests, after the services demo (its catalogue)

@@ -25,6 +25,7 @@ from core.api import ApiError
 from incidents.api import router as incidents_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
+from points.api import router as points_router
 from services.api import router as services_router
 
 NOT_FOUND = "未找到该记录，或您无权访问。"
@@ -185,3 +186,4 @@ api.add_router("/", orgs_router)
 api.add_router("/orglife/", orglife_router)
 api.add_router("/services/", services_router)
 api.add_router("/incidents/", incidents_router)
+api.add_router("/points/", points_router)

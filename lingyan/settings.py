@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "services",
     "open311",
     "incidents",
+    "points",
     "demo",
     "huey.contrib.djhuey",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("open311/", include("open311.urls")),
     path("incidents/", include("incidents.urls")),
+    path("points/", include("points.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
