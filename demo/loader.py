@@ -21,6 +21,8 @@ from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
+from demo.points import MODELS as POINTS_TABLES
+from demo.points import load_points
 from demo.writers import writer_for
 from orgs.domain.counts import recount
 from orgs.domain.tree import next_child_path
@@ -137,7 +139,12 @@ def load(
         county = Region.objects.filter(parent__parent=province).order_by("path").first()
         if county is None:
             raise LookupError("the demo province has no county")
-        logins = create_logins(cast_for(county), province if scale.counties > 1 else None, seed)
+        cast = cast_for(county)
+        logins = create_logins(cast, province if scale.counties > 1 else None, seed)
+        # The points system (issue 5): the demo county only, whatever the scale.
+        points = load_points(writer, seed=seed, as_of=as_of, now=now, county=county, cast=cast)
+        rows.update(points.rows)
+        stopwatch.lap("points")
         rows["notifications_notification"] += notify_open(now)
         place = province if scale.counties > 1 else county
         record(
@@ -154,5 +161,6 @@ def load(
     stopwatch.lap("commit")  # PostgreSQL checks the deferred foreign keys here
     writer.analyze(MODELS)
     writer.analyze(TABLES, vacuum=True)
+    writer.analyze(POINTS_TABLES, vacuum=True)
     stopwatch.lap("analyze")
     return LoadReport(scale_name, seed, scale.counties, rows, stopwatch.phases, logins)
