@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Max
+from django.utils import timezone
 
 from orgs.models import Grid, Household
+from points.domain.errors import PointsRefused
 from points.domain.linkages import policy_for
+from points.domain.objections import raise_objection
+from points.domain.spans import Span, period_of
 from points.domain.spans import PointsPeriod
 from points.domain.tallies import EARNED, PENDING
 from points.models import Objection, PointEntry, PointProposal
@@ -75,9 +79,56 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
     ).count()
     waiting = set(
         Objection.objects.filter(
-            entry__in=[e.pk for e in entries], status=Objection.Status.OPEN
+            entry__grid=grid,
+            entry__occurred_on__range=(month.start, month.end),
+            status=Objection.Status.OPEN,
         ).values_list("entry_id", flat=True)
     )
     return Board(
         grid, month, ordered, approved_on, objection_window(grid, approved_on), pending, waiting
     )
+
+
+def object_on_board(actor, grid: Grid, entry_id: int, reason: str) -> Objection:
+    """A household's objection to a score on its grid's board, while the board's window is
+    open: the entry must be an award on this grid's board. It goes back into the review
+    chain through ``raise_objection`` (the branch upholds it — the entry is reversed — or
+    dismisses it).
+
+    Side effects: those of ``raise_objection`` (one Objection, one audit entry)."""
+    entry = (
+        PointEntry.objects.filter(pk=entry_id, grid=grid, kind=PointEntry.Kind.AWARD)
+        .select_related("rule")
+        .first()
+    )
+    if entry is None:
+        raise PointsRefused({"entry": ["公示栏上没有这条积分。"]})
+    month = period_of(entry.occurred_on, Span.MONTH)
+    today = timezone.localdate()
+    current = board_window(grid, month)
+    if current is None or today > current:
+        raise PointsRefused({"entry": ["该月积分的公示异议期已过。"]})
+    if Objection.objects.filter(entry=entry, status=Objection.Status.OPEN).exists():
+        raise PointsRefused({"entry": ["这条积分已有异议在处理中。"]})
+    return raise_objection(actor, reason=reason, entry=entry)
+
+
+def board_window(grid: Grid, month: PointsPeriod) -> date | None:
+    """The last day objections to ``month``'s scores on ``grid``'s board are taken."""
+    approved_on = PointProposal.objects.filter(
+        grid=grid,
+        status=PointProposal.Status.APPROVED,
+        occurred_on__range=(month.start, month.end),
+    ).aggregate(last=Max("assembly__held_on"))["last"]
+    return objection_window(grid, approved_on)
+
+
+def latest_month(grid: Grid) -> PointsPeriod:
+    """The month the board opens on: the latest with scores approved by the assembly, or
+    last month when none are."""
+    last = PointProposal.objects.filter(
+        grid=grid, status=PointProposal.Status.APPROVED
+    ).aggregate(last=Max("occurred_on"))["last"]
+    if last is None:
+        return period_of(timezone.localdate(), Span.MONTH).previous()
+    return period_of(last, Span.MONTH)

@@ -27,10 +27,12 @@ that was not reversed. "People" are whom the system knows by birth date: the hou
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from audit.log import Action, record
 from core.paths import successor
 from orgs.models import Household, Member, Region
 from points.domain.spans import PointsPeriod, Span, period_of
@@ -39,6 +41,10 @@ from points.linkage_models import PointsPolicy
 from points.models import PointEntry, PointRule
 
 DEFAULTS = PointsPolicy()
+POLICY_FIGURES = (
+    "honour_share", "honour_limit", "credit_excellent", "credit_good", "credit_fair",
+    "reserve_share", "recruit_share", "activist_share",
+)  # fmt: skip
 
 YEAR_SQL = """
 SELECT r.household_id, r.points, r.incentive, r.veto, r.village_rank, r.village_count,
@@ -109,6 +115,36 @@ WHERE = {
 }
 
 
+# The rule of each list, as the pages and the exports state it (with the village's figures).
+RULES = {
+    ListKind.STAR: _(
+        "村内按年度积分排名前 %(honour_share)s%%（至少 1 户，至多 %(honour_limit)s 户），"
+        "积分为正，年内无否决项。"
+    ),
+    ListKind.FAMILY: _("村内年度激励项目积分最高的户（每村 %(family_limit)s 户），年内无否决项。"),
+    ListKind.CREDIT: _(
+        "按年度积分：%(credit_excellent)s 分及以上“优秀”，%(credit_good)s 分及以上“良好”，"
+        "%(credit_fair)s 分及以上“一般”，以下“待提升”；年内有否决项的最高评为“一般”。"
+    ),
+    ListKind.RESERVE: _(
+        "户年度积分居本村前 %(reserve_share)s%%、年内无否决项，户内 22–45 岁的人员（户主、党员）。"
+    ),
+    ListKind.RECRUIT: _(
+        "户年度积分居本村前 %(recruit_share)s%%、年内无否决项，户内 18–22 岁的人员（户主、党员）。"
+    ),
+    ListKind.ACTIVIST: _(
+        "户年度积分居本村前 %(activist_share)s%%、年内无否决项，户内 18–55 岁的非党员（户主）。"
+    ),
+}
+
+
+def rule_text(kind: str, policy: PointsPolicy) -> str:
+    """The rule of list ``kind`` with ``policy``'s figures."""
+    figures: dict = {name: getattr(policy, name) for name in POLICY_FIGURES}
+    figures["family_limit"] = max(policy.honour_limit // 2, 1)
+    return str(RULES[ListKind(kind)]) % figures
+
+
 class Grade(TextChoices):
     EXCELLENT = "excellent", _("优秀")
     GOOD = "good", _("良好")
@@ -156,18 +192,40 @@ def policy_for(village: Region) -> PointsPolicy:
     )
 
 
+@transaction.atomic
+def save_policy(actor, village: Region, policy: PointsPolicy) -> PointsPolicy:
+    """Save a village's board and linkage settings (the form has checked the figures).
+
+    Side effects: the PointsPolicy row (created or changed), one audit entry."""
+    policy.region = village
+    policy.region_path = village.path
+    policy.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    policy.updated_at = timezone.now()
+    created = policy.pk is None
+    policy.save()
+    record(actor, Action.CREATE if created else Action.UPDATE, policy, region_path=village.path)
+    return policy
+
+
 def year_of(year: int) -> PointsPeriod:
     return period_of(date(year, 1, 1), Span.YEAR)
 
 
-def _figures(kind: str, place: Region, period: PointsPeriod) -> list[YearFigures]:
-    params = {
-        name: getattr(DEFAULTS, name)
-        for name in (
-            "honour_share", "honour_limit", "credit_excellent", "credit_good", "credit_fair",
-            "reserve_share", "recruit_share", "activist_share",
-        )
-    }  # fmt: skip
+def _figures(
+    kind: str, place: Region, period: PointsPeriod, limit: int | None = None, offset: int = 0
+) -> list[YearFigures]:
+    params = _params(place, period)
+    sql = YEAR_SQL.format(where=WHERE[kind])
+    if limit is not None:
+        sql += " LIMIT %(limit)s OFFSET %(offset)s"
+        params.update(limit=limit, offset=offset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [YearFigures(*row) for row in cursor.fetchall()]
+
+
+def _params(place: Region, period: PointsPeriod) -> dict:
+    params: dict = {name: getattr(DEFAULTS, name) for name in POLICY_FIGURES}
     params.update(
         low=place.path,
         high=successor(place.path),
@@ -178,9 +236,15 @@ def _figures(kind: str, place: Region, period: PointsPeriod) -> list[YearFigures
         incentive_category=PointRule.Category.INCENTIVE.value,
         veto_category=PointRule.Category.VETO.value,
     )
+    return params
+
+
+def listed_count(kind: str, place: Region, year: int) -> int:
+    """How many households a household list (honours, credit) holds, in SQL."""
+    sql = "SELECT COUNT(*) FROM (" + YEAR_SQL.format(where=WHERE[ListKind(kind)]) + ") AS c"
     with connection.cursor() as cursor:
-        cursor.execute(YEAR_SQL.format(where=WHERE[kind]), params)
-        return [YearFigures(*row) for row in cursor.fetchall()]
+        cursor.execute(sql, _params(place, year_of(year)))
+        return cursor.fetchone()[0]
 
 
 def grade_of(figures: YearFigures) -> Grade:
@@ -216,13 +280,19 @@ def _standing(f: YearFigures, share: int | None = None) -> str:
     return text + "）"
 
 
-def candidates(kind: str, place: Region, year: int) -> list[Candidate]:
+def candidates(
+    kind: str, place: Region, year: int, *, limit: int | None = None, offset: int = 0
+) -> list[Candidate]:
     """The list ``kind`` for the villages under ``place`` (a village, a township or the
     county) and ``year``, in village-rank order, each name with its reason. The caller has
-    checked that the user manages ``place``."""
+    checked that the user manages ``place``. ``limit``/``offset`` page a household list
+    (honours, credit) in SQL; the lists of people are bounded by their shares and are
+    filtered by age after the statement, so they come whole."""
     kind = ListKind(kind)
     period = year_of(year)
-    figures = _figures(kind, place, period)
+    if kind in PEOPLE:
+        limit, offset = None, 0
+    figures = _figures(kind, place, period, limit, offset)
     households = Household.objects.select_related("grid", "region").in_bulk(
         [f.household_id for f in figures]
     )
