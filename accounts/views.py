@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.forms import LoginForm
@@ -14,6 +14,8 @@ from orglife import views as orglife_pages
 from orgs.domain import committees
 from orgs.domain.counts import child_counts, subtree_counts
 from orgs.models import Grid, Household, Member
+from points import views as points_pages
+from points.models import Store
 
 
 class LoginView(auth_views.LoginView):
@@ -54,6 +56,7 @@ def home(request):
             "grids": visible(request.user, Grid).filter(organization=organization),
             "household_count": visible(request.user, Household).count(),
         } | orglife_pages.branch_summary(request.user, organization)
+        context |= points_pages.branch_summary(request.user) | {"points_village": assignment.region}
     elif role == Role.GRID_WORKER:
         context |= {
             "grid": assignment.grid,
@@ -74,4 +77,6 @@ def home(request):
         context |= {"household": assignment.household}
     elif role == Role.UNIT:
         context |= {"unit": assignment.unit}
+    elif role == Role.CLERK and visible(request.user, Store, write=True).exists():
+        return redirect("points:store_home")  # the clerk's home is the love supermarket
     return render(request, f"accounts/home_{role}.html", context)

@@ -24,6 +24,7 @@ from accounts.models import ApiToken, User
 from core.api import ApiError
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
+from points.api import router as points_router
 
 NOT_FOUND = "未找到该记录，或您无权访问。"
 # A token's ``last_used`` is written at most this often, not on every request.
@@ -181,3 +182,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 api.add_router("/auth/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/orglife/", orglife_router)
+api.add_router("/points/", points_router)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("inbox/", include("notifications.urls")),
     path("orglife/", include("orglife.urls")),
+    path("points/", include("points.urls")),
     path("points/", include("points.report_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.models import Grid, Household, Member, Region
 
@@ -65,7 +66,7 @@ class PointRule(models.Model):
         VETO = "veto", _("否决项目")
 
     class AppliesTo(models.TextChoices):
-        MEMBER = "member", _("党员")
+        MEMBER = "member", pgettext_lazy("singular", "党员")
         RESIDENT = "resident", _("群众")
         GRID_WORKER = "grid_worker", _("网格员")
 

@@ -86,7 +86,7 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, resolution: 
     )
     if moved != 1:
         raise PointsRefused("该异议已处理。", conflict=True)
-    if upheld and objection.entry_id is not None:
+    if upheld and objection.entry is not None:
         reverse_entry(actor, objection.entry, f"异议成立：{resolution}")
     elif upheld and objection.proposal_id is not None:
         from points.domain.proposals import return_proposal

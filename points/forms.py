@@ -1,0 +1,104 @@
+"""Forms of the points pages: they parse and show errors beside their fields; the domain
+decides (``points.domain``)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from points.domain.errors import PointsRefused
+from points.models import PointRule
+
+
+def apply_refusal(form: forms.Form, refused: PointsRefused) -> None:
+    """Put the domain's messages beside the fields they are about (or above the form)."""
+    for name, messages in refused.errors.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class ProposeForm(forms.Form):
+    """A batch: one rulebook item for several households of the grid."""
+
+    households = forms.MultipleChoiceField(
+        label=_("农户"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一户。")},
+    )
+    rule = forms.ChoiceField(
+        label=_("积分项目"), error_messages={"required": _("请选择积分项目。")}
+    )
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    times = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
+    member = forms.ChoiceField(label=_("党员（党员积分项目）"), required=False)
+    person_name = forms.CharField(
+        label=_("网格员姓名（网格员积分项目）"), required=False, max_length=50
+    )
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo = forms.ImageField(label=_("现场照片"), required=False)
+
+    def __init__(self, *args, households, rules: list[PointRule], members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"].choices = [
+            (str(h.pk), f"{h.head_name}（{h.code}）") for h in households
+        ]
+        self.fields["rule"].choices = [("", "—")] + [
+            (
+                str(r.pk),
+                f"{r.code} {r.name} · {r.get_applies_to_display()} · {r.points:+d}分/次",
+            )
+            for r in rules
+        ]
+        self.fields["member"].choices = [("", "—")] + [
+            (str(m.pk), f"{m.name}（{m.household.head_name}户）") for m in members
+        ]
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class RuleForm(forms.Form):
+    code = forms.CharField(label=_("编号"), max_length=16)
+    name = forms.CharField(label=_("项目"), max_length=100)
+    category = forms.ChoiceField(label=_("类别"), choices=PointRule.Category.choices)
+    points = forms.IntegerField(label=_("分值（每次）"))
+    applies_to = forms.ChoiceField(label=_("适用人员"), choices=PointRule.AppliesTo.choices)
+    evidence = forms.ChoiceField(label=_("佐证材料"), choices=PointRule.Evidence.choices)
+    cap = forms.IntegerField(label=_("上限（分）"), required=False, min_value=1)
+    cap_period = forms.ChoiceField(
+        label=_("上限周期"), required=False, choices=[("", "—"), *PointRule.CapPeriod.choices]
+    )
+
+
+class ApproveRulebookForm(forms.Form):
+    approved_on = forms.DateField(
+        label=_("村民代表大会日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    in_force_from = forms.DateField(
+        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    assembly_minutes = forms.CharField(
+        label=_("大会审议记录"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssemblyForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("大会日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    minutes = forms.CharField(label=_("大会记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    signed_by = forms.CharField(label=_("经办人"), required=False, max_length=50)
+
+
+class GoodsForm(forms.Form):
+    name = forms.CharField(label=_("商品名称"), max_length=100)
+    price = forms.DecimalField(label=_("价格（元）"), max_digits=10, decimal_places=2, min_value=0)
+    add_stock = forms.IntegerField(label=_("入库数量"), min_value=0, initial=0)
+
+
+class StoreForm(forms.Form):
+    name = forms.CharField(label=_("超市名称"), max_length=100)
+    points_per_yuan = forms.IntegerField(label=_("每元所需积分"), min_value=1)
+    threshold = forms.IntegerField(label=_("兑换门槛（季度积分）"), min_value=0)
