@@ -20,7 +20,7 @@ from audit.log import Action, record
 from orglife.domain.photos import CleanPhoto
 from orgs.models import Household, Member
 from points.domain.errors import PointsRefused
-from points.domain.spans import PERIOD_WORDS, bounds
+from points.domain.periods import PERIOD_WORDS, bounds
 from points.domain.rulebooks import rule_in_force
 from points.models import PointProposal, PointRule, ProposalEvent
 
