@@ -8,10 +8,12 @@ and the rule that put it there.
 
 The rules (docs/points-reports.md):
 
-- **星级文明户**: the best ``honour_share`` % of a village's scored households (at least one,
-  at most ``honour_limit``) by the year's points, positive points only.
-- **最美家庭**: the households with the most incentive-item (激励项目) points in the year,
-  half of ``honour_limit`` per village (at least one).
+- **星级文明户**: ranked among the village's households without a veto item, the best as
+  many as ``honour_share`` % of its scored households (at least one, at most
+  ``honour_limit``) by the year's points, positive points only.
+- **最美家庭**: among the households without a veto item, those with the most
+  incentive-item (激励项目) points in the year, half of ``honour_limit`` per village (at
+  least one).
 - **credit grade**: the year's points against the village's bands (≥ 300 优秀, 200–299 良好,
   100–199 一般, below 待提升 by default); a veto item caps the grade at 一般.
 - **后备干部**: people aged 22–45 (at the end of the year) of households in their village's
@@ -48,13 +50,16 @@ POLICY_FIGURES = (
 
 YEAR_SQL = """
 SELECT r.household_id, r.points, r.incentive, r.veto, r.village_rank, r.village_count,
-       r.incentive_rank, r.honour_share, r.honour_limit, r.credit_excellent, r.credit_good,
+       r.incentive_rank, r.clean_rank, r.honour_share, r.honour_limit, r.credit_excellent, r.credit_good,
        r.credit_fair, r.reserve_share, r.recruit_share, r.activist_share
 FROM (
     SELECT t.household_id, t.points, t.incentive, t.veto,
            RANK() OVER (PARTITION BY h.region_id ORDER BY t.points DESC) AS village_rank,
            COUNT(*) OVER (PARTITION BY h.region_id) AS village_count,
-           RANK() OVER (PARTITION BY h.region_id ORDER BY t.incentive DESC) AS incentive_rank,
+           RANK() OVER (PARTITION BY h.region_id, CASE WHEN t.veto > 0 THEN 1 ELSE 0 END
+                        ORDER BY t.incentive DESC) AS incentive_rank,
+           RANK() OVER (PARTITION BY h.region_id, CASE WHEN t.veto > 0 THEN 1 ELSE 0 END
+                        ORDER BY t.points DESC) AS clean_rank,
            COALESCE(p.honour_share, %(honour_share)s) AS honour_share,
            COALESCE(p.honour_limit, %(honour_limit)s) AS honour_limit,
            COALESCE(p.credit_excellent, %(credit_excellent)s) AS credit_excellent,
@@ -84,7 +89,7 @@ WHERE {where}
 ORDER BY r.village_rank, r.points DESC, r.household_id
 """
 # "in the best s % of n households": rank ≤ ceil(n × s / 100), in integers on both databases.
-IN_SHARE = "r.village_rank * 100 <= r.village_count * r.{share} + 99"
+IN_SHARE = "r.{rank} * 100 <= r.village_count * r.{share} + 99"
 
 
 class ListKind(TextChoices):
@@ -105,13 +110,17 @@ SHARE = {
     ListKind.ACTIVIST: "activist_share",
 }
 WHERE = {
-    ListKind.STAR: "r.veto = 0 AND r.points > 0 AND (r.village_rank <= r.honour_limit) AND ("
-    + IN_SHARE.format(share="honour_share")
-    + " OR r.village_rank = 1)",
+    ListKind.STAR: "r.veto = 0 AND r.points > 0 AND r.clean_rank <= r.honour_limit AND ("
+    + IN_SHARE.format(rank="clean_rank", share="honour_share")
+    + " OR r.clean_rank = 1)",
     ListKind.FAMILY: "r.veto = 0 AND r.incentive > 0"
     " AND r.incentive_rank * 2 <= CASE WHEN r.honour_limit < 2 THEN 2 ELSE r.honour_limit END",
     ListKind.CREDIT: "1 = 1",
-    **{kind: f"r.veto = 0 AND r.points > 0 AND {IN_SHARE.format(share=SHARE[kind])}" for kind in PEOPLE},
+    **{
+        kind: "r.veto = 0 AND r.points > 0 AND "
+        + IN_SHARE.format(rank="village_rank", share=SHARE[kind])
+        for kind in PEOPLE
+    },
 }
 
 
@@ -163,6 +172,7 @@ class YearFigures:
     village_rank: int
     village_count: int
     incentive_rank: int
+    clean_rank: int  # the rank among the village's households without a veto item
     honour_share: int
     honour_limit: int
     credit_excellent: int
@@ -302,11 +312,15 @@ def candidates(
     for f in figures:
         household = households[f.household_id]
         if kind == ListKind.STAR:
-            reason = _standing(f, f.honour_share) + f"，候选上限 {f.honour_limit} 户；年内无否决项"
+            reason = (
+                _standing(f)
+                + f"；无否决项的户中第 {f.clean_rank} 名（取前 {f.honour_share}%，"
+                + f"至多 {f.honour_limit} 户）；年内无否决项"
+            )
             listed.append(Candidate(household, f, household.head_name, reason))
         elif kind == ListKind.FAMILY:
             reason = (
-                f"年度激励项目积分 {f.incentive} 分，村内第 {f.incentive_rank} 名"
+                f"年度激励项目积分 {f.incentive} 分，无否决项的户中第 {f.incentive_rank} 名"
                 f"（每村推荐 {max(f.honour_limit // 2, 1)} 户）；{_standing(f)}；年内无否决项"
             )
             listed.append(Candidate(household, f, household.head_name, reason))
