@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
@@ -138,13 +138,27 @@ FLOUR = 8  # the demo household's exchange last quarter: 36.00 yuan = 180 points
 RULE_FIELDS = ("code", "name", "category", "points", "applies_to", "evidence", "cap", "cap_period")
 REVISED_EVERY = 7  # every seventh village has a version 2 of its rulebook
 REVISED_RULES = {"X03": {"cap": 80}}
-NEW_RULE = ("X07", "参加铸牢中华民族共同体意识主题活动", "incentive", 10, "resident", "photo", 20, "month")
+NEW_RULE = (
+    "X07",
+    "参加铸牢中华民族共同体意识主题活动",
+    "incentive",
+    10,
+    "resident",
+    "photo",
+    20,
+    "month",
+)
 
 # How often a household's grid worker proposes for it in a month, by temperament.
 TEMPERAMENTS = ((0.6, 0.30), (0.2, 0.45), (0.03, 0.25))  # (monthly chance, share of homes)
 EXTRA_ITEMS = (0.3, 0.06)  # chance of a second and a third item in a month
 RETURNED = 0.03
-RETURN_REASONS = ("佐证照片看不清，请补拍", "次数与劳动台账不符", "同一事项已在本月采分", "不属于本项目范围")
+RETURN_REASONS = (
+    "佐证照片看不清，请补拍",
+    "次数与劳动台账不符",
+    "同一事项已在本月采分",
+    "不属于本项目范围",
+)
 REVERSED = 0.004
 DISMISSED = 0.002
 OPEN_OBJECTIONS = 0.003
@@ -199,7 +213,12 @@ RETURNING_BODY = {
     Status.PRELIMINARY: "两委联席会议",
     Status.JOINT: "党员（村民代表）大会",
 }
-SIGNERS = {"党小组": "党小组长", "两委联席会议": "村党支部书记", "党员（村民代表）大会": "大会主持人"}
+APPROVED_NOTE = {Status.APPROVED: "大会审议通过"}
+SIGNERS = {
+    "党小组": "党小组长",
+    "两委联席会议": "村党支部书记",
+    "党员（村民代表）大会": "大会主持人",
+}
 OBJECTION_REASONS = ("该户当天并未出工", "出车次数与实际不符", "评分偏高，请复核")
 DISMISSALS = ("经核实，出工记录属实，维持原评分", "经两委联席会议复核，评分无误")
 UPHOLDINGS = ("经核实，采分有误，予以冲正", "重复采分，予以冲正")
@@ -244,12 +263,12 @@ class PointsReport:
     demo_balance: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LOCAL).astimezone(UTC)
 
 
-@lru_cache(maxsize=None)
+@cache
 def period_key(day: date, span: str) -> str:
     return period_of(day, span).key
 
@@ -297,7 +316,16 @@ class VillageGenerator:
             )  # fmt: skip
             rules = {}
             specs = [
-                (r.code, r.name, r.category, r.points, r.applies_to, r.evidence, r.cap, r.cap_period)
+                (
+                    r.code,
+                    r.name,
+                    r.category,
+                    r.points,
+                    r.applies_to,
+                    r.evidence,
+                    r.cap,
+                    r.cap_period,
+                )
                 for r in DEFAULT_RULES
             ]
             if extra:
@@ -394,7 +422,7 @@ class VillageGenerator:
     def proposal(
         self, home: Home, rule: tuple, day: date, times: int, member, note: str | None = None
     ) -> dict | None:
-        rule_id, code, name, category, points, applies_to, evidence, cap, cap_period = rule
+        code, name, points, cap, cap_period = rule[1], rule[2], rule[4], rule[7], rule[8]
         total = points * times
         if cap is not None:
             key = (code, period_key(day, cap_period), member[0] if member else None)
@@ -426,9 +454,7 @@ class VillageGenerator:
         assembly_day = steps[Status.APPROVED]
         meeting_id = None
         extra_meeting = (
-            self.is_demo
-            and month == loader.current.start
-            and assembly_day >= loader.as_of
+            self.is_demo and month == loader.current.start and assembly_day >= loader.as_of
         )
         if assembly_day < loader.as_of or extra_meeting:
             meeting_id = loader.keys.take(AssemblyMeeting)
@@ -470,7 +496,7 @@ class VillageGenerator:
                 status = step
             proposal_id = loader.keys.take(PointProposal)
             approved = status == Status.APPROVED
-            rule_id, code, name, category = rule[0], rule[1], rule[2], rule[3]
+            rule_id = rule[0]
             member = p["member"]
             loader.add(
                 PointProposal,
@@ -489,7 +515,7 @@ class VillageGenerator:
                     (
                         loader.keys.take(ProposalEvent), proposal_id, from_status, to_status,
                         actor, body, SIGNERS.get(body, ""), moment,
-                        note[0] if note else ("大会审议通过" if to_status == Status.APPROVED else ""),
+                        note[0] if note else APPROVED_NOTE.get(to_status, ""),
                     ),
                 )  # fmt: skip
             if approved:
@@ -617,7 +643,17 @@ class VillageGenerator:
         clerk = loader.clerk_user if self.is_demo else None
         loader.add(
             Redemption,
-            (redemption_id, self.store_id, home.id, home.region_path, clerk, points, amount, moment, None),
+            (
+                redemption_id,
+                self.store_id,
+                home.id,
+                home.region_path,
+                clerk,
+                points,
+                amount,
+                moment,
+                None,
+            ),
         )
         for goods, quantity in lines:
             loader.add(
@@ -738,7 +774,9 @@ def load_points(
                 progress(f"积分 {number + 1}/{len(villages)} 个村")
     updated = now
     for home in all_homes:
-        loader.add(HouseholdPoints, (home.id, home.region_path, home.grid_id, home.balance, updated))
+        loader.add(
+            HouseholdPoints, (home.id, home.region_path, home.grid_id, home.balance, updated)
+        )
     loader.flush()
     writer.reset_sequences([m for m in MODELS if m is not HouseholdPoints])
     demo_quarter = demo_balance = 0

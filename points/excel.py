@@ -35,12 +35,26 @@ def tally_workbook(user, tally: Tally) -> bytes:
     rows: Iterable[list[Any]] = [*(line(r) for r in tally.rows), line(tally.total)]
     title = f"{tally.place.name}{tally.period.label}积分{tally.period.span_label}"
     return _audited(
-        user, _path_of(tally.place), title, "points_tally", workbook(tally.period.label, headers, rows)
+        user,
+        _path_of(tally.place),
+        title,
+        "points_tally",
+        workbook(tally.period.label, headers, rows),
     )
 
 
 def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> bytes:
-    headers = ["名次", "户主", "户编号", "村/社区", "网格", "积分", "网格内名次", "村内名次", "乡镇内名次"]
+    headers = [
+        "名次",
+        "户主",
+        "户编号",
+        "村/社区",
+        "网格",
+        "积分",
+        "网格内名次",
+        "村内名次",
+        "乡镇内名次",
+    ]
     data = (
         [
             r.place_rank,

@@ -187,9 +187,7 @@ def linkage(request, kind: str):
     else:
         count = linkages.listed_count(kind, place, year)
         page = Paginator(range(count), PAGE).get_page(request.GET.get("page"))
-        rows = linkages.candidates(
-            kind, place, year, limit=PAGE, offset=(page.number - 1) * PAGE
-        )
+        rows = linkages.candidates(kind, place, year, limit=PAGE, offset=(page.number - 1) * PAGE)
     is_village = place.level == Region.Level.VILLAGE
     policy = linkages.policy_for(place) if is_village else linkages.DEFAULTS
     return render(
@@ -286,7 +284,9 @@ def board_object(request, pk: int):
                 for message in messages:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            return redirect(f"{reverse('points_reports:board', args=[grid.pk])}?month={month.key}&objected=1")
+            return redirect(
+                f"{reverse('points_reports:board', args=[grid.pk])}?month={month.key}&objected=1"
+            )
     return _board_page(request, grid, month, form, status=422)
 
 
@@ -300,7 +300,9 @@ class PolicyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        excellent, good, fair = (data.get(n) for n in ("credit_excellent", "credit_good", "credit_fair"))
+        excellent, good, fair = (
+            data.get(n) for n in ("credit_excellent", "credit_good", "credit_fair")
+        )
         if None not in (excellent, good, fair) and not excellent > good > fair:
             self.add_error("credit_good", _("信用等级分数线应满足：优秀 > 良好 > 一般。"))
         for name in ("honour_share", "reserve_share", "recruit_share", "activist_share"):
@@ -326,4 +328,3 @@ def policy(request, pk: int):
         {"village": village, "form": form, "saved": request.GET.get("saved")},
         status=422 if form.errors else 200,
     )
-

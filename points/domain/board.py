@@ -15,8 +15,7 @@ from orgs.models import Grid, Household
 from points.domain.errors import PointsRefused
 from points.domain.linkages import policy_for
 from points.domain.objections import raise_objection
-from points.domain.spans import Span, period_of
-from points.domain.spans import PointsPeriod
+from points.domain.spans import PointsPeriod, Span, period_of
 from points.domain.tallies import EARNED, PENDING
 from points.models import Objection, PointEntry, PointProposal
 
@@ -59,13 +58,11 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
         .select_related("rule", "member")
         .order_by("occurred_on", "id")
     )
-    approved_on = (
-        PointProposal.objects.filter(
-            grid=grid,
-            status=PointProposal.Status.APPROVED,
-            occurred_on__range=(month.start, month.end),
-        ).aggregate(last=Max("assembly__held_on"))["last"]
-    )
+    approved_on = PointProposal.objects.filter(
+        grid=grid,
+        status=PointProposal.Status.APPROVED,
+        occurred_on__range=(month.start, month.end),
+    ).aggregate(last=Max("assembly__held_on"))["last"]
     lines = {h.pk: BoardLine(h) for h in Household.objects.filter(grid=grid).order_by("code")}
     for entry in entries:
         line = lines.get(entry.household_id)
@@ -126,9 +123,9 @@ def board_window(grid: Grid, month: PointsPeriod) -> date | None:
 def latest_month(grid: Grid) -> PointsPeriod:
     """The month the board opens on: the latest with scores approved by the assembly, or
     last month when none are."""
-    last = PointProposal.objects.filter(
-        grid=grid, status=PointProposal.Status.APPROVED
-    ).aggregate(last=Max("occurred_on"))["last"]
+    last = PointProposal.objects.filter(grid=grid, status=PointProposal.Status.APPROVED).aggregate(
+        last=Max("occurred_on")
+    )["last"]
     if last is None:
         return period_of(timezone.localdate(), Span.MONTH).previous()
     return period_of(last, Span.MONTH)

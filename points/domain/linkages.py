@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.db.models import TextChoices
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import Action, record
@@ -50,8 +50,8 @@ POLICY_FIGURES = (
 
 YEAR_SQL = """
 SELECT r.household_id, r.points, r.incentive, r.veto, r.village_rank, r.village_count,
-       r.incentive_rank, r.clean_rank, r.honour_share, r.honour_limit, r.credit_excellent, r.credit_good,
-       r.credit_fair, r.reserve_share, r.recruit_share, r.activist_share
+       r.incentive_rank, r.clean_rank, r.honour_share, r.honour_limit, r.credit_excellent,
+       r.credit_good, r.credit_fair, r.reserve_share, r.recruit_share, r.activist_share
 FROM (
     SELECT t.household_id, t.points, t.incentive, t.veto,
            RANK() OVER (PARTITION BY h.region_id ORDER BY t.points DESC) AS village_rank,
@@ -348,9 +348,7 @@ def _people(kind, figures, households, period: PointsPeriod) -> list[Candidate]:
         household = households[f.household_id]
         share = getattr(f, SHARE[kind])
         own = members.get(household.pk, [])
-        people: list[tuple[str, date | None, bool]] = [
-            (m.name, m.birth_date, True) for m in own
-        ]
+        people: list[tuple[str, date | None, bool]] = [(m.name, m.birth_date, True) for m in own]
         if not any(name == household.head_name for name, _born, _m in people):
             people.insert(0, (household.head_name, _head_birth(household), False))
         for name, born, is_member in people:

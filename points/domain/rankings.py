@@ -111,7 +111,9 @@ def ranking(
     params = _params(place, period)
     sql = RANKING_SQL
     if isinstance(place, Grid):
-        sql = sql.replace("GROUP BY e.household_id", "AND e.grid_id = %(grid)s GROUP BY e.household_id")
+        sql = sql.replace(
+            "GROUP BY e.household_id", "AND e.grid_id = %(grid)s GROUP BY e.household_id"
+        )
         params["grid"] = place.pk
     if limit is not None:
         sql += " LIMIT %(limit)s OFFSET %(offset)s"
@@ -131,7 +133,9 @@ def ranked_count(place: Region | Grid, period: PointsPeriod) -> int:
     params = _params(place, period)
     sql = COUNT_SQL
     if isinstance(place, Grid):
-        sql = sql.replace("GROUP BY e.household_id", "AND e.grid_id = %(grid)s GROUP BY e.household_id")
+        sql = sql.replace(
+            "GROUP BY e.household_id", "AND e.grid_id = %(grid)s GROUP BY e.household_id"
+        )
         params["grid"] = place.pk
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -43,9 +43,9 @@ def test_the_board_shows_the_months_approved_scores_to_the_grids_residents(villa
     assert "2026年3月积分公示" in page
     assert "王建国户" in page and "100 分" in page
     assert "李秀英户" in page and "10 分" in page
-    assert "公示期至 2026-03-27" in page.replace("年", "-").replace("月", "-").replace("日", "") or (
-        "公示期至" in page
-    )
+    assert "公示期至 2026-03-27" in page.replace("年", "-").replace("月", "-").replace(
+        "日", ""
+    ) or ("公示期至" in page)
     assert "提出异议" in page
 
 

@@ -146,7 +146,7 @@ def test_it_ranks_households_in_grid_village_and_township_with_ties(villages, wo
         world.other_household_same_grid.pk: (50, 1, 1, 2),
         third.pk: (10, 3, 3, 4),
     }
-    assert [r.household_id for r in rows][0] == world.neighbour_household.pk
+    assert rows[0].household_id == world.neighbour_household.pk
     assert rankings.ranked_count(world.township, Q1) == 4
     page = rankings.ranking(world.township, Q1, limit=2, offset=2)
     assert [r.household_id for r in page][-1] == third.pk
@@ -187,7 +187,9 @@ def test_the_star_list_takes_the_villages_top_share(villages, world):
     homes = [add_household(world.grid, f"户{n}") for n in range(10)]
     for number, home in enumerate(homes):
         scored(world, home, "X01", number + 1)
-    PointsPolicy.objects.create(region=world.village, region_path=world.village.path, honour_share=20)
+    PointsPolicy.objects.create(
+        region=world.village, region_path=world.village.path, honour_share=20
+    )
     listed = linkages.candidates("star", world.village, 2026)
     assert [c.figures.points for c in listed] == [100, 90]  # 20 % of 10 households
     assert linkages.listed_count("star", world.village, 2026) == 2
@@ -238,7 +240,9 @@ def test_priority_lists_pick_people_by_age_and_membership(villages, world):
     }
     # the head is 22 on 31 December 2026, the member 21
     assert names == {"reserve": ["吴晓东"], "recruit": ["吴晓东", "郑雨"], "activist": ["吴晓东"]}
-    [member] = [c for c in linkages.candidates("recruit", world.village, 2026) if c.person == "郑雨"]
+    [member] = [
+        c for c in linkages.candidates("recruit", world.village, 2026) if c.person == "郑雨"
+    ]
     assert member.reason.startswith("党员，21 岁（18–22 岁）；户年度积分 100 分，村内第 1 名")
 
 
