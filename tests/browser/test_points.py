@@ -39,7 +39,7 @@ def test_a_proposal_goes_through_the_review_chain_to_the_supermarket(
     grid.set_input_files("input[name=photo]", str(photo_file(tmp_path)))
     shot(grid, "points-propose-phone")
     grid.get_by_role("button", name="提交采分").click()
-    expect(grid.locator("ul.rows")).to_contain_text("王建国 · 义务参加人居环境整治（出一车次） +100")
+    expect(grid.locator("ul.rows")).to_contain_text("义务参加人居环境整治（出一车次） +100")
 
     branch = page_for("phone")
     sign_in(branch, world.branch.username, PASSWORD)
