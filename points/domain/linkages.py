@@ -225,7 +225,7 @@ def _figures(
     kind: str, place: Region, period: PointsPeriod, limit: int | None = None, offset: int = 0
 ) -> list[YearFigures]:
     params = _params(place, period)
-    sql = YEAR_SQL.format(where=WHERE[kind])
+    sql = YEAR_SQL.format(where=WHERE[ListKind(kind)])
     if limit is not None:
         sql += " LIMIT %(limit)s OFFSET %(offset)s"
         params.update(limit=limit, offset=offset)
@@ -342,7 +342,8 @@ def _people(kind, figures, households, period: PointsPeriod) -> list[Candidate]:
     low, high = AGES[kind]
     members: dict[int, list[Member]] = {}
     for member in Member.objects.filter(household_id__in=list(households)).order_by("id"):
-        members.setdefault(member.household_id, []).append(member)
+        if member.household_id is not None:
+            members.setdefault(member.household_id, []).append(member)
     listed = []
     for f in figures:
         household = households[f.household_id]

@@ -9,6 +9,7 @@ A household's own rank (its phone page, under 20 ms at county scale) is one aggr
 its grid's entries for the period: 1 + the households of the grid with more points."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -153,7 +154,7 @@ def household_rank(household: Household, period: PointsPeriod) -> HouseholdRank:
     """A household's points in ``period`` and its rank in its grid, out of all the grid's
     households (those without a score share the last places): two small aggregates over
     the grid's entries of the period, by the ledger's (grid, occurred_on) index."""
-    params = {
+    params: dict[str, Any] = {
         "household": household.pk,
         "grid": household.grid_id,
         "start": period.start,

@@ -145,18 +145,20 @@ def _named(place: Region | Grid, by: str, rows: dict[int | str, TallyRow]) -> li
     """The rows with their names, in the tree's order; every child appears, scored or
     not (a grid's households, a village's grids, a region's children)."""
     named = []
-    if by == "household":
+    if isinstance(place, Grid):
         children = Household.objects.filter(grid=place).order_by("code")
         for household in children.only("pk", "code", "head_name"):
             row = rows.get(household.pk) or TallyRow(household.pk, "")
             row.name = f"{household.head_name}户（{household.code}）"
             named.append(row)
     elif by == "grid":
+        assert isinstance(place, Region)
         for grid in Grid.objects.filter(region=place).order_by("code").only("pk", "name"):
             row = rows.get(grid.pk) or TallyRow(grid.pk, "")
             row.name = grid.name
             named.append(row)
     else:
+        assert isinstance(place, Region)
         for region in Region.objects.filter(parent=place).order_by("path").only("path", "name"):
             row = rows.get(region.path) or TallyRow(region.path, "")
             row.key, row.name = region.pk, region.name
