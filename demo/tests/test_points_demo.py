@@ -104,4 +104,6 @@ def test_the_demo_grid_has_proposals_waiting(demo):
 def test_a_deduction_is_limited_to_the_balance_and_says_so(demo):
     limited = PointEntry.objects.filter(kind="award", proposal__points__lt=F("points"))
     assert all("余额不足" in entry.note for entry in limited)
-    assert not PointEntry.objects.filter(kind="award", points__gt=F("proposal__points")).exists()
+    assert limited.exists()
+    assert not PointEntry.objects.filter(kind="award", points__lt=F("proposal__points")).exists()
+    assert not limited.filter(points__gt=0).exists()
