@@ -58,10 +58,10 @@ def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> 
     data = (
         [
             r.place_rank,
-            r.household.head_name if r.household else "",
-            r.household.code if r.household else "",
-            r.household.region.name if r.household else "",
-            r.household.grid.name if r.household else "",
+            r.head_name,
+            r.code,
+            r.village_name,
+            r.grid_name,
             r.points,
             f"{r.grid_rank}/{r.grid_count}",
             f"{r.village_rank}/{r.village_count}",
