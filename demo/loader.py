@@ -23,7 +23,8 @@ from demo.incidents import load_incidents
 from demo.logins import USERNAMES, cast_for, create_logins
 from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
-from demo.points_core import load_points_core
+from demo.points import MODELS as POINTS_TABLES
+from demo.points import load_points
 from demo.services import load_services
 from demo.writers import writer_for
 from orgs.domain.counts import recount
@@ -143,7 +144,10 @@ def load(
             raise LookupError("the demo province has no county")
         cast = cast_for(county)
         logins = create_logins(cast, province if scale.counties > 1 else None, seed)
-        load_points_core(cast.village, as_of)
+        # The points system (issue 5): the demo county only, whatever the scale.
+        points = load_points(writer, seed=seed, as_of=as_of, now=now, county=county, cast=cast)
+        rows.update(points.rows)
+        stopwatch.lap("points")
         rows["notifications_notification"] += notify_open(now)
         rows.update(load_services(seed, cast, now).rows)  # the demo county's services
         # Open311: the demo client's key and requests, after the services demo (its catalogue)
@@ -165,5 +169,6 @@ def load(
     stopwatch.lap("commit")  # PostgreSQL checks the deferred foreign keys here
     writer.analyze(MODELS)
     writer.analyze(TABLES, vacuum=True)
+    writer.analyze(POINTS_TABLES, vacuum=True)
     stopwatch.lap("analyze")
     return LoadReport(scale_name, seed, scale.counties, rows, stopwatch.phases, logins)

@@ -45,7 +45,14 @@ class Writer(ABC):
 
 class SqliteWriter(Writer):
     """``executemany`` of one ``INSERT`` statement; dates are passed as ISO text, the way
-    Django stores them."""
+    Django stores them. A load is one transaction of a few million rows: the page cache is
+    raised to 256 MB for the connection, so that SQLite does not spill the transaction's
+    index pages to disk and read them back (it halves the points system's load)."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        super().__init__(connection)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
 
     def write(
         self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]

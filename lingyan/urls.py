@@ -13,6 +13,7 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("incidents/", include("incidents.urls")),
     path("points/", include("points.urls")),
+    path("points/", include("points.report_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

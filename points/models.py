@@ -459,3 +459,7 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"异议 {self.pk}"
+
+
+# The board's and the linkages' settings per village (points/linkage_models.py).
+from points.linkage_models import PointsPolicy  # noqa: E402, F401

@@ -24,7 +24,8 @@ class Case:
             return getattr(client, self.method)(
                 self.url(world), json.dumps(body or {}), content_type="application/json"
             )
-        return getattr(client, self.method)(self.url(world), self.data or {})
+        data = self.data(world) if callable(self.data) else self.data
+        return getattr(client, self.method)(self.url(world), data or {})
 
 
 def url(template: str, attr: str | None = None):

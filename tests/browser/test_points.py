@@ -61,6 +61,12 @@ def test_a_proposal_goes_through_the_review_chain_to_the_supermarket(
 
     resident = page_for("phone")
     sign_in(resident, world.resident.username, PASSWORD)
+    # The grid's public board (公示) shows the approved score, open for objections.
+    resident.get_by_role("link", name="网格积分公示 ›").click()
+    expect(resident.locator(".board")).to_contain_text("王建国户")
+    expect(resident.locator(".board")).to_contain_text("+100")
+    expect(resident.locator(".board-window")).to_contain_text("公示期至")
+    resident.goto("/")
     resident.get_by_role("link", name="我家积分 ›").click()
     expect(resident.locator("[data-balance]")).to_have_text("100")
     expect(resident.locator("[data-entries]")).to_contain_text("+100")
