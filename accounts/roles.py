@@ -24,7 +24,7 @@ def primary_assignment(user) -> RoleAssignment | None:
     return assignments[0] if assignments else None
 
 
-def navigation(user) -> dict[str, bool]:
+def navigation(user) -> dict[str, bool | str]:
     """Which sections a user's roles use; the pages themselves still check the scope."""
     from accounts.scope import scope_for
     from open311.scope_rules import may_manage_keys
@@ -47,4 +47,16 @@ def navigation(user) -> dict[str, bool]:
         "registrations": manages or bool(scope.member_ids),
         "open311": may_manage_keys(scope),
         "incidents": manages or bool(scope.grid_ids) or bool(scope.unit_ids),
+        # the points system opens where each role works in it (a view name, or "")
+        "points": (
+            "points_reports:tally"
+            if manages
+            else "points:proposals"
+            if scope.grid_ids
+            else "points:mine"
+            if scope.household_ids
+            else "points:store_home"
+            if scope.clerk_paths
+            else ""
+        ),
     }
