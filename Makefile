@@ -15,7 +15,7 @@ PORT ?= 8000
 install: .venv/.synced
 
 ## Run the app with the demo county on the embedded SQLite database, and beside it the huey
-## consumer that runs the hourly organizational-life sweep (its queue is var/huey.sqlite3: no
+## consumer that runs the scheduled sweeps (its queue is var/huey.sqlite3: no
 ## other server). Each runs as its own job (set -m); whichever way the recipe ends (Ctrl-C,
 ## a kill, the web server failing), the trap stops both.
 run: install
@@ -26,7 +26,7 @@ run: install
 	$(UV) run python manage.py runserver $(HOST):$(PORT) & server=$$!; \
 	trap 'kill -TERM -- -$$server -$$consumer 2>/dev/null; wait' EXIT; \
 	trap 'exit 130' INT TERM; \
-	echo "huey consumer (pid $$consumer) runs the organizational-life sweep at five past every hour"; \
+	echo "huey consumer (pid $$consumer) runs the scheduled sweeps: organizational life (hourly), incident escalation (every 10 minutes), overdue service requests (hourly)"; \
 	wait $$server
 
 ## All the tests: lint, the suite on SQLite, again on PostgreSQL, then the browser tests.
