@@ -24,6 +24,18 @@ def primary_assignment(user) -> RoleAssignment | None:
     return assignments[0] if assignments else None
 
 
+def home_region(user):
+    """The region a user's pages start from (their primary assignment's), or 404 for an
+    account without a role."""
+    from django.http import Http404
+    from django.utils.translation import gettext
+
+    assignment = primary_assignment(user)
+    if assignment is None:
+        raise Http404(gettext("您的账号尚未分配角色。"))
+    return assignment.region
+
+
 def navigation(user) -> dict[str, bool | str]:
     """Which sections a user's roles use; the pages themselves still check the scope."""
     from accounts.scope import scope_for

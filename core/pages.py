@@ -1,7 +1,11 @@
-"""Small helpers shared by list pages."""
+"""Small helpers shared by the pages of every app: paging, Excel downloads, htmx."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
+from django.utils import timezone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def paginate(request, queryset, per_page: int | None = None, *, count: int | None = None) -> Page:
@@ -16,3 +20,16 @@ def paginate(request, queryset, per_page: int | None = None, *, count: int | Non
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def is_htmx(request) -> bool:
+    """Whether htmx asked for the page (then a partial answers)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def xlsx_download(content: bytes, name: str) -> HttpResponse:
+    """An Excel workbook as a download named ``name-YYYYmmdd-HHMM.xlsx`` (local time)."""
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{stamp}.xlsx"
+    return response

@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from accounts.roles import primary_assignment
+from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
-from core.pages import paginate
+from core.pages import is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
 from incidents import excel
 from incidents.domain import catalogue, emergencies, figures, moves, reports
@@ -39,27 +39,8 @@ from incidents.models import Emergency, Incident, IncidentEvent, IncidentState, 
 from orgs.models import Grid, Region
 from orgs.scope_rules import may_see_counts
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_ROWS = Incident.objects.select_related("type", "state", "grid", "region", "emergency")
 LIVE_ROWS = 30  # the live list shows the newest incidents; older ones are paged
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _download(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{stamp}.xlsx"
-    return response
-
-
-def _home_region(user) -> Region:
-    assignment = primary_assignment(user)
-    if assignment is None:
-        raise Http404
-    return assignment.region
 
 
 def _month(value: str) -> date | None:
@@ -150,10 +131,10 @@ def live(request):
 @login_required
 def list_export(request):
     _, rows, region = _filtered(request)
-    node = region or _home_region(request.user)
+    node = region or home_region(request.user)
     with translation.override("zh-hans"):
         content = excel.incidents_workbook(request.user, node, rows)
-    return _download(content, "incidents")
+    return xlsx_download(content, "incidents")
 
 
 # --- reporting -----------------------------------------------------------------------------
@@ -434,7 +415,7 @@ def _centre(request):
     node = (
         get_for_user(request.user, Region, data["region"])
         if data.get("region")
-        else _home_region(request.user)
+        else home_region(request.user)
     )
     if not may_see_counts(request.user, node):
         raise Http404
@@ -520,7 +501,7 @@ def centre_export(request, table: str):
             content = excel.incidents_workbook(request.user, node, figures.overdue(rows, node, now))
         else:
             raise Http404
-    return _download(content, f"incidents-{table}")
+    return xlsx_download(content, f"incidents-{table}")
 
 
 # --- emergencies ---------------------------------------------------------------------------
@@ -587,7 +568,7 @@ def emergency_close(request, pk: int):
 @login_required
 def catalogue_page(request):
     """A county admin's types (with their time limits) and the county's own states."""
-    county = catalogue.county_of(_home_region(request.user))
+    county = catalogue.county_of(home_region(request.user))
     if county is None:
         raise Http404
     county = get_for_user(request.user, Region, county.pk)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import primary_assignment
+from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
-from core.pages import paginate
+from core.pages import is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
 from orglife import excel
 from orglife.domain import compliance, records, requirements
@@ -53,7 +53,6 @@ from orglife.scope_rules import is_superior, is_warned_organization
 from orgs.models import Member, Organization, Region
 from orgs.scope_rules import manageable_organizations, may_see_counts
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_LANGUAGE = "zh-hans"
 UNCLOSED = (Warning.Status.OPEN, Warning.Status.ACKNOWLEDGED, Warning.Status.RECTIFIED)
 RECORD_KINDS = (
@@ -66,17 +65,6 @@ RECORD_KINDS = (
 # --- shared helpers -------------------------------------------------------------------------
 
 
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _home_region(user) -> Region:
-    assignment = primary_assignment(user)
-    if assignment is None:
-        raise Http404
-    return assignment.region
-
-
 def _require_manager(user) -> None:
     """Organizational life is worked by admins and branch accounts; anyone else gets 404."""
     scope = scope_for(user)
@@ -84,17 +72,10 @@ def _require_manager(user) -> None:
         raise Http404
 
 
-def _download(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{stamp}.xlsx"
-    return response
-
-
 def _node(user, region: Region | None) -> Region:
     """The node a figures page is about: the one asked for, or the user's home; only for
     those who may see its counts."""
-    node = region or _home_region(user)
+    node = region or home_region(user)
     if not may_see_counts(user, node):
         raise Http404
     return node
@@ -240,7 +221,7 @@ def centre_export(request, table: str):
             content = excel.months_workbook(request.user, node, year, figures.months)
         else:
             raise Http404
-    return _download(content, f"orglife-{table}-{year}")
+    return xlsx_download(content, f"orglife-{table}-{year}")
 
 
 # --- drill-down: the due reports behind a number ----------------------------------------
@@ -312,7 +293,7 @@ def gaps_export(request):
         content = excel.due_reports_workbook(
             request.user, node.path, title, rows, lambda due: due_status(due, now)
         )
-    return _download(content, "orglife-due-reports")
+    return xlsx_download(content, "orglife-due-reports")
 
 
 # --- warnings -----------------------------------------------------------------------------
@@ -368,10 +349,10 @@ def warning_list(request):
 @login_required
 def warnings_export(request):
     _form, region, rows = _warning_rows(request)
-    place = region.path if region else _home_region(request.user).path
+    place = region.path if region else home_region(request.user).path
     with translation.override(EXCEL_LANGUAGE):
         content = excel.warnings_workbook(request.user, place, rows)
-    return _download(content, "orglife-warnings")
+    return xlsx_download(content, "orglife-warnings")
 
 
 def _warning(user, pk: int) -> Warning:
@@ -488,7 +469,7 @@ def repeated(request):
     scope = scope_for(request.user)
     region_id = request.GET.get("region")
     node = get_for_user(request.user, Region, region_id) if region_id else None
-    node = node or _home_region(request.user)
+    node = node or home_region(request.user)
     if not (scope.is_superuser or any(node.path.startswith(p) for p in scope.admin_paths)):
         raise Http404
     since = timezone.now() - timedelta(days=365)
@@ -836,9 +817,7 @@ def requirement_list(request):
     by the county's admins, read by the admins and branches below."""
     _require_manager(request.user)
     region_id = request.GET.get("region")
-    node = (
-        get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
-    )
+    node = get_for_user(request.user, Region, region_id) if region_id else home_region(request.user)
     county = _county_of(node)
     if county is None:
         counties = visible(request.user, Region).filter(

@@ -6,10 +6,9 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from accounts.roles import primary_assignment
+from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.pages import client_ip, paginate
 from core.paths import subtree_q
@@ -21,16 +20,9 @@ from orgs.models import CommitteePost, Grid, Household, Member, Organization, Re
 from orgs.scope_rules import may_see_counts
 
 
-def _home_region(user) -> Region:
-    assignment = primary_assignment(user)
-    if assignment is None:
-        raise Http404(gettext("您的账号尚未分配角色。"))
-    return assignment.region
-
-
 @login_required
 def tree(request):
-    return redirect("orgs:region", _home_region(request.user).pk)
+    return redirect("orgs:region", home_region(request.user).pk)
 
 
 @login_required
@@ -108,7 +100,7 @@ def _known_total(user, region: Region | None, figure: str) -> int | None:
     )
     if not only_admin:
         return None
-    root = region or _home_region(user)
+    root = region or home_region(user)
     return getattr(subtree_counts(root), figure)
 
 
@@ -230,9 +222,7 @@ def household_reveal(request, pk: int):
 def committee_rollup(request):
     """The two-committee structure check for a node, one line per child node."""
     region_id = request.GET.get("region")
-    node = (
-        get_for_user(request.user, Region, region_id) if region_id else _home_region(request.user)
-    )
+    node = get_for_user(request.user, Region, region_id) if region_id else home_region(request.user)
     if not may_see_counts(request.user, node):
         raise Http404
     today = timezone.localdate()

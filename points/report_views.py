@@ -7,7 +7,7 @@ manages (admins over their subtree, a branch account over its village)."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import primary_assignment
 from accounts.scope import get_for_user, scope_for
-from orglife.views import EXCEL_LANGUAGE, XLSX
+from core.pages import xlsx_download
+from orglife.views import EXCEL_LANGUAGE
 from orgs.models import Grid, Region
 from points import excel
 from points.domain import board as boards
@@ -27,13 +28,6 @@ from points.linkage_models import PointsPolicy
 from points.scope_rules import reviews
 
 PAGE = 50
-
-
-def _download(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{stamp}.xlsx"
-    return response
 
 
 def manages_grid(user, grid: Grid) -> bool:
@@ -130,7 +124,7 @@ def tally_export(request):
     result = tallies.tally(place, period)
     with translation.override(EXCEL_LANGUAGE):
         content = excel.tally_workbook(request.user, result)
-    return _download(content, f"points-tally-{period.key}")
+    return xlsx_download(content, f"points-tally-{period.key}")
 
 
 @login_required
@@ -164,7 +158,7 @@ def ranking_export(request):
     rows = rankings.ranking(place, period)
     with translation.override(EXCEL_LANGUAGE):
         content = excel.ranking_workbook(request.user, place, period, rows)
-    return _download(content, f"points-ranking-{period.key}")
+    return xlsx_download(content, f"points-ranking-{period.key}")
 
 
 def _kind(kind: str) -> str:
@@ -217,7 +211,7 @@ def linkage_export(request, kind: str):
     listed = linkages.candidates(kind, place, year)
     with translation.override(EXCEL_LANGUAGE):
         content = excel.linkage_workbook(request.user, kind, place, year, listed)
-    return _download(content, f"points-{kind}-{year}")
+    return xlsx_download(content, f"points-{kind}-{year}")
 
 
 class ObjectionForm(forms.Form):

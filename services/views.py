@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from accounts.roles import primary_assignment
+from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
-from core.pages import paginate
+from core.pages import paginate, xlsx_download
 from core.paths import subtree_q
 from orgs.models import Household, Member, Region
 from orgs.scope_rules import may_see_counts
@@ -46,25 +46,10 @@ from services.models import (
     WishStatus,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_LANGUAGE = "zh-hans"
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _download(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}-{stamp}.xlsx"
-    return response
-
-
-def _home_region(user) -> Region:
-    assignment = primary_assignment(user)
-    if assignment is None:
-        raise Http404
-    return assignment.region
 
 
 def _region_param(request) -> Region | None:
@@ -75,7 +60,7 @@ def _region_param(request) -> Region | None:
 def _node(request) -> Region:
     """The node a figures page is about: asked for, or the user's home; admins and branch
     accounts over their own subtree only."""
-    node = _region_param(request) or _home_region(request.user)
+    node = _region_param(request) or home_region(request.user)
     if not may_see_counts(request.user, node):
         raise Http404
     return node
@@ -102,7 +87,7 @@ def _apply_refusal(form, error: requests.RequestRefused) -> None:
 
 
 def _county_for(user) -> Region:
-    county = catalogue.county_of(_home_region(user))
+    county = catalogue.county_of(home_region(user))
     if county is None:
         raise Http404
     return county
@@ -164,7 +149,7 @@ def centre_export(request, table: str):
             content = excel.export_units(request.user, node, figures.unit_figures(in_node))
         else:
             raise Http404
-    return _download(content, f"services-{table}")
+    return xlsx_download(content, f"services-{table}")
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -210,12 +195,12 @@ def request_list(request):
 @login_required
 def request_export(request):
     rows, _form, region = _filtered_requests(request)
-    path = region.path if region is not None else _home_region(request.user).path
+    path = region.path if region is not None else home_region(request.user).path
     with translation.override(EXCEL_LANGUAGE):
         content = excel.export_requests(
             request.user, path, rows.order_by("-submitted_at"), timezone.now()
         )
-    return _download(content, "services-requests")
+    return xlsx_download(content, "services-requests")
 
 
 def _submission_context(user):
@@ -471,7 +456,7 @@ def catalogue_template(request):
     if not _is_county_admin(request.user, county):
         raise Http404
     with translation.override(EXCEL_LANGUAGE):
-        return _download(excel.catalogue_template(), "catalogue-template")
+        return xlsx_download(excel.catalogue_template(), "catalogue-template")
 
 
 @login_required
@@ -479,7 +464,7 @@ def catalogue_export(request):
     county = _county_for(request.user)
     items = visible(request.user, ServiceItem).filter(region=county)
     with translation.override(EXCEL_LANGUAGE):
-        return _download(excel.export_catalogue(request.user, county, items), "catalogue")
+        return xlsx_download(excel.export_catalogue(request.user, county, items), "catalogue")
 
 
 @login_required
