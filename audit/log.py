@@ -58,3 +58,17 @@ def record(
         region_path=region_path,
         ip_address=ip_address,
     )
+
+
+def exported(user, region_path: str, summary: str, kind: str, content_rows) -> bytes:
+    """Log an export of ``content_rows`` (a file and its row count, as ``core.excel.workbook``
+    returns them) and give back the file."""
+    content, count = content_rows
+    record(
+        user,
+        Action.EXPORT,
+        summary=f"导出{summary} {count} 条",
+        changes={"kind": kind, "rows": count},
+        region_path=region_path,
+    )
+    return content

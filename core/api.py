@@ -2,16 +2,20 @@
 adds per-field ``errors``) and the paginator. The ``NinjaAPI`` instance that mounts the
 routers lives in ``lingyan/api.py``."""
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination
+
+from core.photos import CleanPhoto, PhotoError, clean_photo
 
 
 class ErrorOut(Schema):
@@ -85,3 +89,60 @@ class Page(LimitOffsetPagination):
         if isinstance(queryset, Listing) and items:
             queryset.prepare(items)
         return {"items": items, "count": rows.count()}
+
+
+# --- shared by the routers that take and serve photos and files -----------------------------
+
+MAX_PHOTOS = 20
+
+
+def invalid(field: str, *messages: str) -> ValidationError:
+    """A 422 for one form field, answered by the API's validation handler like pydantic's."""
+    return ValidationError(
+        [{"loc": ("form", field), "msg": message, "type": "value_error"} for message in messages]
+    )
+
+
+def cleaned_photos(files: list[UploadedFile], limit: int = MAX_PHOTOS) -> list[CleanPhoto]:
+    """Uploaded photos checked by content (``core.photos``); every bad one is named in one
+    422 for the field ``photos``."""
+    if len(files) > limit:
+        raise invalid("photos", f"一次最多上传 {limit} 张照片。")
+    photos, problems = [], []
+    for upload in files:
+        try:
+            photos.append(clean_photo(upload, name=upload.name or "photo"))
+        except PhotoError as error:
+            problems.append(str(error))
+    if problems:
+        raise invalid("photos", *problems)
+    return photos
+
+
+def serve(file_field: Any, *, download_name: str | None = None) -> FileResponse:
+    """A stored photo or file, to a caller the router has already checked."""
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(file_field.name)[0] or "application/octet-stream"
+    # Photos are re-encoded by us and shown inline; anything else (a PDF) is downloaded.
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not content_type.startswith("image/"),
+        filename=download_name or "",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+BINARY_200 = {
+    "responses": {
+        200: {
+            "description": "文件内容",
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}

@@ -20,9 +20,9 @@ from accounts.models import User
 from accounts.scope import get_for_user, scope_for, visible
 from core.api import ERRORS, ApiError, ErrorOut, Forbidden, Page
 from core.paths import subtree_q
+from core.photos import PhotoError, clean_photo
 from incidents.domain import emergencies, moves, reports
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentState, IncidentType
-from orglife.domain.photos import PhotoError, clean_photo
 from orgs.api import Ref
 from orgs.models import Grid, Region
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from audit.log import Action, record
+from core.excel import workbook
 from incidents.domain.figures import Period, Row
-from orglife.excel import workbook
 from orgs.models import Region
 
 CHUNK = 2000

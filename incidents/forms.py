@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import MultiplePhotoField, parse_device_time
 from incidents.domain.reports import DESCRIPTION_LENGTH
-from orglife.forms import MultiplePhotoField, parse_device_time
 
 MAX_PHOTOS = 9
 

@@ -11,13 +11,12 @@ instead of a duplicate.
 """
 
 import json
-import mimetypes
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.files.base import ContentFile
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -26,13 +25,24 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.scope import get_for_user, visible
-from core.api import ERRORS, ApiError, ErrorOut, Forbidden, Listing, Page
+from core.api import (
+    BINARY_200,
+    ERRORS,
+    ApiError,
+    ErrorOut,
+    Forbidden,
+    Listing,
+    Page,
+    cleaned_photos,
+    invalid,
+    serve,
+)
 from core.paths import subtree_q
+from core.photos import PhotoError, clean_evidence
 from orglife import scope_rules
 from orglife.domain import warnings as warning_moves
 from orglife.domain.compliance import Figures, NodeCompliance, rollup
 from orglife.domain.periods import Period
-from orglife.domain.photos import CleanPhoto, PhotoError, clean_evidence, clean_photo
 from orglife.domain.records import RecordInput, RecordRefused, upload_record
 from orglife.models import (
     ActivityRecord,
@@ -50,7 +60,6 @@ from orgs.scope_rules import manageable_organizations, may_see_counts
 
 router = Router()
 
-MAX_PHOTOS = 20
 CONFLICT = "预警状态已变化，请刷新"
 # The domain's field names, as the API's form calls them.
 FORM_FIELDS = {"activity_types": "types"}
@@ -66,13 +75,6 @@ DUE_REPORTS = DueReport.objects.select_related("organization", "activity_type", 
 def choice(values: list[str], description: str) -> Any:
     """A field holding one of ``values``, listed in the OpenAPI description."""
     return Field(description=description, json_schema_extra={"enum": list[Any](values)})
-
-
-def invalid(field: str, *messages: str) -> ValidationError:
-    """A 422 for one field, answered by the API's validation handler like pydantic's own."""
-    return ValidationError(
-        [{"loc": ("form", field), "msg": message, "type": "value_error"} for message in messages]
-    )
 
 
 def period_label(start: date, end: date) -> str:
@@ -429,20 +431,6 @@ def attendance_rows(text: str) -> dict[int, tuple[str, str]]:
     return result
 
 
-def cleaned_photos(files: list[UploadedFile]) -> list[CleanPhoto]:
-    if len(files) > MAX_PHOTOS:
-        raise invalid("photos", f"一次最多上传 {MAX_PHOTOS} 张照片。")
-    photos, problems = [], []
-    for upload in files:
-        try:
-            photos.append(clean_photo(upload, name=upload.name or "photo"))
-        except PhotoError as error:
-            problems.append(str(error))
-    if problems:
-        raise invalid("photos", *problems)
-    return photos
-
-
 def with_attendance(request: HttpRequest, rec: ActivityRecord) -> ActivityRecord:
     """The record with the attendance rows the user may see (a member: their own)."""
     rows = visible(request.user, Attendance.objects.select_related("member"))
@@ -497,33 +485,6 @@ def node_out(closed: NodeCompliance, running: NodeCompliance | None) -> dict[str
         "months": sorted(months, key=lambda row: row["month"]),
     }
 
-
-def serve(file_field: Any, *, download_name: str | None = None) -> FileResponse:
-    try:
-        handle = file_field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = mimetypes.guess_type(file_field.name)[0] or "application/octet-stream"
-    # Photos are re-encoded by us and shown inline; anything else (a PDF) is downloaded.
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not content_type.startswith("image/"),
-        filename=download_name or "",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-BINARY_200 = {
-    "responses": {
-        200: {
-            "description": "文件内容",
-            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 # ---------------------------------------------------------------------------------------------
 # Records

@@ -3,63 +3,20 @@ reports behind a number, the warnings. Written in openpyxl's write-only mode, ro
 chunks; every export is written to the audit log with its row count. The files are Chinese
 documents whatever the page language (callers run them with Chinese active)."""
 
-from collections.abc import Iterable
-from io import BytesIO
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
-from audit.log import Action, record
+from audit.log import exported
+from core.excel import local_time, workbook
 from orglife.domain.periods import Period
 from orgs.models import Region
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CHUNK = 2000
-
-
-def _local(moment):
-    """Excel has no time zones: the Shanghai wall-clock time."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def _percent(value: float | None) -> float | None:
     return round(value * 100, 1) if value is not None else None
-
-
-def workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> tuple[bytes, int]:
-    """One sheet: a bold header row and ``rows``; returns the file and the row count."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue(), count
-
-
-def _audited(user, region_path: str, summary: str, kind: str, content_rows) -> bytes:
-    content, count = content_rows
-    record(
-        user,
-        Action.EXPORT,
-        summary=f"导出{summary} {count} 条",
-        changes={"kind": kind, "rows": count},
-        region_path=region_path,
-    )
-    return content
 
 
 FIGURE_HEADERS = ["应报", "已报", "按时", "完整率(%)", "及时率(%)"]
@@ -76,7 +33,7 @@ def children_workbook(user, region: Region, year: int, rows) -> bytes:
         for row in rows
     )
     headers = ["下级", *FIGURE_HEADERS, "进行中应报", "进行中已报"]
-    return _audited(
+    return exported(
         user,
         region.path,
         f"{region.name}{year}年组织生活按下级汇总",
@@ -91,7 +48,7 @@ def months_workbook(user, region: Region, year: int, months) -> bytes:
         [f"{m.month:%Y-%m}", *_figures(m.figures), "进行中" if m.in_progress else "已结束"]
         for m in months
     )
-    return _audited(
+    return exported(
         user,
         region.path,
         f"{region.name}{year}年组织生活按月汇总",
@@ -120,14 +77,14 @@ def due_reports_workbook(user, region_path: str, title: str, rows: QuerySet, sta
             due.organization.code,
             due.activity_type.name,
             Period(due.period_start, due.period_end).label,
-            _local(due.deadline),
-            _local(due.reported_at),
+            local_time(due.deadline),
+            local_time(due.reported_at),
             str(status_of(due)),
         ]
         for due in _chunked(rows)
     )
     headers = ["党组织", "组织代码", "活动类型", "周期", "截止时间", "上报时间", "状态"]
-    return _audited(
+    return exported(
         user, region_path, title, "orglife_due_reports", workbook("应报明细", headers, data)
     )
 
@@ -141,14 +98,14 @@ def warnings_workbook(user, region_path: str, rows: QuerySet) -> bytes:
             warning.organization.name,
             warning.activity_type.name,
             Period(warning.period_start, warning.period_end).label,
-            _local(warning.raised_at),
+            local_time(warning.raised_at),
             str(warning.get_status_display()),
-            _local(warning.updated_at),
+            local_time(warning.updated_at),
             warning.explanation,
         ]
         for warning in _chunked(rows)
     )
     headers = ["编号", "党组织", "活动类型", "周期", "预警时间", "状态", "更新时间", "整改说明"]
-    return _audited(
+    return exported(
         user, region_path, "组织生活预警", "orglife_warnings", workbook("预警", headers, data)
     )

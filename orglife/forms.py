@@ -1,15 +1,15 @@
 """Forms of the organizational-life pages: list filters, the record upload and correction
 form, the warning actions and the county settings. They parse; the domain decides."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import get_for_user
+from core.forms import MultiplePhotoField, parse_device_time
+from core.photos import PhotoError, clean_evidence
 from orglife.domain.periods import Frequency
-from orglife.domain.photos import CleanPhoto, PhotoError, clean_evidence, clean_photo
 from orglife.domain.records import RecordInput
 from orglife.models import ActivityType, Attendance, Warning
 from orgs.models import Member, Organization, Region
@@ -99,41 +99,6 @@ class RecordFilterForm(forms.Form):
     def clean_organization(self):
         pk = self.cleaned_data.get("organization")
         return get_for_user(self.user, Organization, pk) if pk else None
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos from one ``<input type=file multiple>``; each is checked by content
-    (``clean_photo``), so a bad one is named in the error."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned: list[CleanPhoto] = []
-        for upload in uploads:
-            try:
-                cleaned.append(clean_photo(upload, upload.name))
-            except PhotoError as error:
-                raise forms.ValidationError(
-                    _("%(error)s 其他内容已保留，请重新选择照片。"), params={"error": str(error)}
-                ) from None
-        return cleaned
-
-
-def parse_device_time(value: str) -> datetime | None:
-    """The phone's clock as its page sent it (ISO 8601); a missing or garbled value is
-    simply not kept — the server's receipt time is what counts for timeliness."""
-    try:
-        moment = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 class RecordForm(forms.Form):

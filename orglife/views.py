@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
+from core.excel import EXCEL_LANGUAGE
 from core.pages import is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
 from orglife import excel
@@ -53,7 +54,6 @@ from orglife.scope_rules import is_superior, is_warned_organization
 from orgs.models import Member, Organization, Region
 from orgs.scope_rules import manageable_organizations, may_see_counts
 
-EXCEL_LANGUAGE = "zh-hans"
 UNCLOSED = (Warning.Status.OPEN, Warning.Status.ACKNOWLEDGED, Warning.Status.RECTIFIED)
 RECORD_KINDS = (
     Organization.Kind.BRANCH,

@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for
+from core.excel import EXCEL_LANGUAGE
 from orgs.excel import KINDS, MAX_FILE_BYTES, export_workbook, import_workbook, template_workbook
 from orgs.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BRANCH_KINDS = ("grids", "members", "households")
-EXCEL_LANGUAGE = "zh-hans"
 # The page's names for the kinds (the Excel sheet titles stay ``KINDS[name].title``).
 TITLES = {
     "regions": _("行政区划"),

@@ -6,7 +6,8 @@ its row count (``orglife.excel``'s workbook and audit helpers)."""
 from collections.abc import Iterable
 from typing import Any
 
-from orglife.excel import _audited, workbook
+from audit.log import exported
+from core.excel import workbook
 from orgs.models import Grid, Region
 from points.domain.linkages import Candidate, ListKind
 from points.domain.rankings import Ranked
@@ -34,7 +35,7 @@ def tally_workbook(user, tally: Tally) -> bytes:
 
     rows: Iterable[list[Any]] = [*(line(r) for r in tally.rows), line(tally.total)]
     title = f"{tally.place.name}{tally.period.label}积分{tally.period.span_label}"
-    return _audited(
+    return exported(
         user,
         _path_of(tally.place),
         title,
@@ -69,7 +70,7 @@ def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> 
         ]
         for r in rows
     )
-    return _audited(
+    return exported(
         user,
         _path_of(place),
         f"{place.name}{period.label}积分排名",
@@ -100,7 +101,7 @@ def linkage_workbook(user, kind: str, place: Region, year: int, listed: list[Can
             cells.append(c.grade)
         return [*cells, c.reason]
 
-    return _audited(
+    return exported(
         user,
         place.path,
         f"{place.name}{year}年{label}",

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import primary_assignment
 from accounts.scope import get_for_user, scope_for
+from core.excel import EXCEL_LANGUAGE
 from core.pages import xlsx_download
-from orglife.views import EXCEL_LANGUAGE
 from orgs.models import Grid, Region
 from points import excel
 from points.domain import board as boards

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for, visible
-from orglife.domain.photos import PhotoError, clean_photo
+from core.photos import PhotoError, clean_photo
 from orgs.models import Household, Member, Region
 from points import scope_rules
 from points.domain import ledger, objections, proposals, rulebooks, store

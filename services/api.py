@@ -20,10 +20,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.scope import get_for_user, scope_for, visible
-from core.api import ERRORS, ApiError, ErrorOut, Page
+from core.api import BINARY_200, ERRORS, ApiError, ErrorOut, Page, cleaned_photos, serve
 from core.paths import subtree_q
-from orglife.api import BINARY_200, cleaned_photos, serve
-from orglife.domain.photos import PhotoError, clean_photo
+from core.photos import PhotoError, clean_photo
 from orgs.api import Ref
 from orgs.models import Household, Region
 from services import scope_rules

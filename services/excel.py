@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from audit.log import Action, record
-from orglife.excel import workbook
+from core.excel import workbook
 from orgs.excel.results import ImportResult, RowError
 from orgs.models import Region
 from services.domain import catalogue

@@ -4,8 +4,8 @@ domain's inputs; the rules themselves live in ``services.domain``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orglife.domain.photos import PhotoError, clean_photo
-from orglife.forms import MultiplePhotoField
+from core.forms import MultiplePhotoField
+from core.photos import PhotoError, clean_photo
 from orgs.models import Household, Unit
 from services.domain.requests import RequestInput
 from services.domain.wishes import WishInput

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
+from core.excel import EXCEL_LANGUAGE
 from core.pages import paginate, xlsx_download
 from core.paths import subtree_q
 from orgs.models import Household, Member, Region
@@ -45,9 +46,6 @@ from services.models import (
     WishPhoto,
     WishStatus,
 )
-
-EXCEL_LANGUAGE = "zh-hans"
-
 
 # --- helpers -----------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from core.paths import ancestor_paths
+from core.photos import CleanPhoto
 from incidents.domain.catalogue import REPORTED, builtin
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentPhoto, IncidentType
-from orglife.domain.photos import CleanPhoto
 from orgs.models import Grid
 
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead is not "the future"

@@ -25,8 +25,8 @@ def jpeg(name="scene.jpg", size=(64, 48)):
 
 def reported(world, code="safety_hazard", *, photo=False, grid=None, reporter=None, **fields):
     """An incident of type ``code`` reported by the grid worker (with a photo if asked)."""
+    from core.photos import clean_photo
     from incidents.domain.reports import ReportInput, report_incident
-    from orglife.domain.photos import clean_photo
 
     types = install(world)
     data = ReportInput(

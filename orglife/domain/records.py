@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from audit.models import AuditEntry
+from core.photos import CleanPhoto
 from orglife.domain.compliance import lock_due, refresh_dues
-from orglife.domain.photos import CleanPhoto
 from orglife.domain.requirements import settings_for
 from orglife.domain.warnings import rectify_with_record
 from orglife.models import ActivityRecord, ActivityType, Attendance, RecordPhoto, RecordType

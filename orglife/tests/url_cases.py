@@ -30,7 +30,7 @@ def jpeg_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
 
 def a_record(world):
     """A record of the branch with one photo."""
-    from orglife.domain.photos import clean_photo
+    from core.photos import clean_photo
     from orglife.domain.records import RecordInput, upload_record
     from orglife.domain.requirements import ensure_activity_types
 

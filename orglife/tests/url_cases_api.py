@@ -23,7 +23,7 @@ def _install(world):
 
 
 def _record(world, *, photo: bool = False):
-    from orglife.domain.photos import clean_photo
+    from core.photos import clean_photo
     from orglife.domain.records import RecordInput, upload_record
 
     types = _install(world)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.scope import scope_for, visible
 from audit.log import Action, record
-from orglife.domain.photos import CleanPhoto
+from core.photos import CleanPhoto
 from orgs.models import Household, Member
 from points.domain.errors import PointsRefused
 from points.domain.periods import PERIOD_WORDS, bounds

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from orglife.domain.photos import clean_photo
+from core.photos import clean_photo
 from points.domain import rulebooks, store
 from points.domain.defaults import DEFAULT_RULES
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
 from audit.log import Action, record
+from core.photos import CleanPhoto
 from notifications.models import Notification
-from orglife.domain.photos import CleanPhoto
 from orgs.models import Household, Region, Unit
 from services import scope_rules
 from services.models import (

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.scope import scope_for
 from audit.log import Action, record
+from core.photos import CleanPhoto
 from notifications.models import Notification
-from orglife.domain.photos import CleanPhoto
 from orgs.models import Household, Member, Region, Unit
 from services import scope_rules
 from services.domain.requests import RequestRefused

@@ -12,7 +12,7 @@ from tests.url_case import Case, url
 
 
 def _photo():
-    from orglife.domain.photos import clean_photo
+    from core.photos import clean_photo
 
     out = BytesIO()
     Image.new("RGB", (32, 24), "red").save(out, "JPEG")
