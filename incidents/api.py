@@ -130,6 +130,9 @@ class IncidentDetailOut(IncidentOut):
 
     @staticmethod
     def resolve_history(obj: Incident) -> list[IncidentEvent]:
+        in_hand = getattr(obj, "history_in_hand", None)  # a report just written
+        if in_hand is not None:
+            return in_hand
         return list(obj.events.select_related("from_state", "to_state", "actor"))
 
     @staticmethod

@@ -6,7 +6,7 @@ are rows like a county's own, created by a data migration. A county adds its own
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 
 from audit.log import Action, record
 from incidents.models import IncidentState, IncidentType
@@ -82,10 +82,24 @@ def types_for(region: Region):
     return IncidentType.objects.filter(region=county, active=True) if county else []
 
 
+# The built-in states as read, per database: they are never edited (a county adds its own
+# states beside them), so one read per process serves every report and move.
+_BUILTIN_CACHE: dict[tuple[str, str], IncidentState] = {}
+
+
 def builtin(code: str) -> IncidentState:
-    """A built-in state; made again if missing (a database flushed after its migrations)."""
+    """A built-in state; made again if missing (a database flushed after its migrations).
+
+    Rows read are kept for the process (``_BUILTIN_CACHE``); a row made here is not, since
+    the transaction that made it may still roll back. ``ensure_builtin_states`` (after every
+    migrate and flush) remakes missing rows and empties the cache."""
+    alias = router.db_for_read(IncidentState)
+    cached = _BUILTIN_CACHE.get((alias, code))
+    if cached is not None:
+        return cached
     found = IncidentState.objects.filter(region__isnull=True, code=code).first()
     if found is not None:
+        _BUILTIN_CACHE[(alias, code)] = found
         return found
     for position, (known, label, kind) in enumerate(BUILTIN_STATES):
         if known == code:
@@ -93,6 +107,24 @@ def builtin(code: str) -> IncidentState:
                 region=None, code=code, label=label, kind=kind, position=position
             )
     raise LookupError(code)
+
+
+def ensure_builtin_states(using: str = "default", **kwargs) -> None:
+    """The built-in states that are missing, made again; the process's cache emptied. Runs
+    after ``migrate`` and after ``flush`` (which empties tables, migration 0002's rows too,
+    and sends ``post_migrate``), like Django's own content types."""
+    for key in [key for key in _BUILTIN_CACHE if key[0] == using]:
+        del _BUILTIN_CACHE[key]
+    have = set(
+        IncidentState.objects.using(using)
+        .filter(region__isnull=True)
+        .values_list("code", flat=True)
+    )
+    IncidentState.objects.using(using).bulk_create(
+        IncidentState(region=None, code=code, label=label, kind=kind, position=position)
+        for position, (code, label, kind) in enumerate(BUILTIN_STATES)
+        if code not in have
+    )
 
 
 def states_for(county: Region | None):

@@ -81,6 +81,8 @@ def report_incident(
     first waits for it there), rolls back and answers the first — also when the repeat would
     now be refused (a closed emergency, a type switched off). The common path, a new key, is
     one transaction without a look-up first or a savepoint.
+    A new incident comes back with its history so far in hand (``incident.history_in_hand``:
+    the report's event), so that an answer need not read it again.
     Side effects: the history row, the audit entry."""
     signed_in = getattr(actor, "is_authenticated", False)
     key = data.client_key if signed_in and data.client_key else None
@@ -134,6 +136,7 @@ def _save_report(actor, data: ReportInput, photos: Sequence[CleanPhoto], key: st
     )
     _save_photos(incident, event, photos)
     record(actor, Action.CREATE, incident, region_path=incident.region_path)
+    incident.history_in_hand = [event]  # type: ignore[attr-defined]
     return incident
 
 

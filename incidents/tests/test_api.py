@@ -3,8 +3,11 @@ detail with history, moves, candidates, emergencies; structured errors; every an
 checked against the OpenAPI document."""
 
 import json
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
 from incidents.models import Incident
@@ -32,6 +35,27 @@ class Api:
 @pytest.fixture
 def api(client):
     return lambda user: Api(client, user)
+
+
+def test_a_new_report_is_answered_from_the_rows_it_wrote(world, api):
+    """A new report's answer reads nothing again: the built-in state is read once per process
+    and the history is the event just written. The answer is what a detail read gives."""
+    types = install(world)
+    worker = api(world.grid_worker)
+    worker.post_json("/api/incidents/", {"type": types["other"].pk, "description": "先报一件"})
+    body = {"type": types["dispute"].pk, "description": "草场界线纠纷", "idempotency_key": "k1"}
+    with CaptureQueriesContext(connection) as queries:
+        created = worker.post_json("/api/incidents/", body)
+    assert created.status_code == 201
+    read = [
+        re.search(r'FROM "(\w+)"', q["sql"]).group(1)
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+    ]
+    assert read == ["accounts_apitoken", "accounts_roleassignment", "orgs_grid",
+                    "incidents_incidenttype"]  # fmt: skip
+    assert created.json() == worker.get(f"/api/incidents/{created.json()['id']}").json()
+    assert created.json()["history"][0]["action"] == "report"
 
 
 def test_it_reports_lists_moves_and_conforms(world, api, client):

@@ -2,9 +2,12 @@
 the person whose move it is, compare-and-set, with its history; a county's own states."""
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from incidents.domain import catalogue, moves
-from incidents.models import IncidentEvent
+from incidents.models import IncidentEvent, IncidentState
 from incidents.tests.support import assigned, install, reported, resolved
 from notifications.models import Notification
 
@@ -97,3 +100,21 @@ def test_history_records_the_states(world):
     incident = assigned(world)
     event = incident.events.get(action=IncidentEvent.Action.ASSIGN)
     assert event.from_state.code == "reported" and event.to_state.code == "assigned"
+
+
+def test_built_in_states_are_read_once_and_made_again_after_a_flush(db):
+    """``builtin`` reads a built-in state once per process; ``post_migrate`` (sent by
+    ``migrate`` and by ``flush``, which empties migration 0002's rows too) makes missing
+    ones again and empties that cache, so no stale row outlives a flush."""
+    catalogue._BUILTIN_CACHE.clear()
+    first = catalogue.builtin(catalogue.REPORTED)
+    with CaptureQueriesContext(connection) as queries:
+        again = catalogue.builtin(catalogue.REPORTED)
+    assert again == first and len(queries) == 0
+    IncidentState.objects.filter(region__isnull=True).delete()  # what a flush leaves
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    remade = catalogue.builtin(catalogue.REPORTED)
+    assert remade.pk != first.pk and (remade.label, remade.kind) == ("待交办", "open")
+    assert IncidentState.objects.filter(region__isnull=True).count() == len(
+        catalogue.BUILTIN_STATES
+    )
