@@ -123,6 +123,10 @@ def combined(runs: list[dict]) -> dict:
         "p99_ms": max(run["p99_ms"] for run in runs),
         "non_2xx": sum(run["non_2xx"] for run in runs),
         "rounds_rps": [run["rps"] for run in runs],
+        "cpu_ms_per_request": {
+            kind: round(sum(run[f"{kind}_cpu_ms"] for run in runs) / len(runs), 2)
+            for kind in ("gunicorn", "postgres")
+        },
         "requests": sum(run["requests"] for run in runs),
         **({"created": sum(run["created"] for run in runs)} if "created" in runs[0] else {}),
     }
@@ -149,6 +153,41 @@ def wrk(path: str, args, lua: Path | None = None, seconds: int | None = None) ->
     return {"rps": rate, "p50_ms": percentile("50"), "p99_ms": percentile("99"),
             "non_2xx": int(errors.group(1)) if errors else 0,
             "requests": int(re.search(r"(\d+) requests in", out).group(1)), "raw": out}  # fmt: skip
+
+
+def cpu_seconds() -> dict[int, tuple[str, float]]:
+    """CPU time used so far (user + system, from /proc) by each gunicorn and PostgreSQL
+    process, by pid, so that each endpoint's cost per request can be split between the two."""
+    used = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().decode(errors="ignore")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = "gunicorn" if "gunicorn" in command else "postgres" if command.startswith(
+            "postgres"
+        ) else None  # fmt: skip
+        if kind:
+            used[int(proc.name)] = (kind, (int(fields[11]) + int(fields[12])) / tick)
+    return used
+
+
+def measured(path: str, args, lua: Path | None = None) -> dict:
+    """One wrk run of ``path`` with the CPU milliseconds per request it cost gunicorn and
+    PostgreSQL (all their processes: WAL writer and autovacuum count for the writes). A
+    process that ends during the run is left out (the bench's own short connections)."""
+    before = cpu_seconds()
+    run = wrk(path, args, lua)
+    after = cpu_seconds()
+    answered = max(run["requests"], 1)
+    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - (before[pid][1] if pid in before else 0.0)
+    for kind, seconds in spent.items():
+        run[f"{kind}_cpu_ms"] = round(seconds * 1000 / answered, 2)
+    return run
 
 
 def incidents_count() -> int:
@@ -192,8 +231,8 @@ def main() -> None:
         # Interleaved rounds: on a shared machine the load beside the benchmark drifts, and
         # each endpoint should meet the same drift.
         for _ in range(args.rounds):
-            runs["healthz"].append(wrk("/healthz", args))
-            runs["grid"].append(wrk(f"/api/grids/{grid_id}", args, Path(get_lua.name)))
+            runs["healthz"].append(measured("/healthz", args))
+            runs["grid"].append(measured(f"/api/grids/{grid_id}", args, Path(get_lua.name)))
             stop = threading.Event()
             sampler = threading.Thread(target=lambda s=stop: waits.update(sample_waits(s)))
             sampler.start()
@@ -201,7 +240,7 @@ def main() -> None:
                 lua.write(f'TOKEN = "{token}"\nTYPE = {type_id}\nRUN = "{uuid.uuid4().hex[:12]}"\n')
                 lua.write(LUA)
             before = incidents_count()
-            run = wrk("/api/incidents/", args, Path(lua.name))
+            run = measured("/api/incidents/", args, Path(lua.name))
             # Every request a new report: wrk counts the answers it read, and at most one
             # request per connection may still have been in the server when it stopped.
             run["created"] = incidents_count() - before
