@@ -58,6 +58,31 @@ def test_a_new_report_is_answered_from_the_rows_it_wrote(world, api):
     assert created.json()["history"][0]["action"] == "report"
 
 
+def test_the_list_reads_the_same_number_of_times_for_any_number_of_rows(world, api):
+    """The incident list's rows come with what they show (no query per row): 2 incidents and
+    12 (some assigned to a person, some to a unit) cost the same queries."""
+    from incidents.domain import moves
+
+    township = api(world.township_admin)
+
+    def listing() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            answer = township.get("/api/incidents/")
+        assert answer.status_code == 200
+        return len(queries.captured_queries)
+
+    for _ in range(2):
+        reported(world)
+    listing()  # the token's first use writes its last_used
+    few = listing()
+    for n in range(10):
+        incident = reported(world, "dispute" if n % 2 else "safety_hazard")
+        to = {"user": world.grid_worker} if n % 3 else {"unit": world.unit_org}
+        moves.assign(world.township_admin, incident, moves.Assignee(**to))
+    assert township.get("/api/incidents/").json()["count"] == 12
+    assert listing() == few
+
+
 def test_it_reports_lists_moves_and_conforms(world, api, client):
     document = client.get("/api/openapi.json").json()
     types = install(world)
