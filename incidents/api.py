@@ -18,9 +18,8 @@ from ninja.pagination import paginate
 
 from accounts.models import User
 from accounts.scope import get_for_user, scope_for, visible
-from core.api import ERRORS, ApiError, ErrorOut, Forbidden, Page
+from core.api import ERRORS, ApiError, ErrorOut, Forbidden, Page, cleaned_photos, invalid
 from core.paths import subtree_q
-from core.photos import PhotoError, clean_photo
 from incidents.domain import emergencies, moves, reports
 from incidents.models import Emergency, Incident, IncidentEvent, IncidentState, IncidentType
 from orgs.api import Ref
@@ -28,18 +27,11 @@ from orgs.models import Grid, Region
 
 router = Router()
 TAGS = ["网格事件"]
-MAX_PHOTOS = 9
 # What the answers show (emergency and reporter are given by id only): every further join
 # costs PostgreSQL planning time on each detail and list request.
 ROWS = Incident.objects.select_related(
     "type", "state", "grid", "region", "assigned_user", "assigned_unit"
 )
-
-
-def invalid(field: str, *messages: str) -> ValidationError:
-    return ValidationError(
-        [{"loc": ("body", "x", field), "msg": m, "type": "value_error"} for m in messages]
-    )
 
 
 def refused(errors: dict[str, list[str]]) -> ValidationError:
@@ -326,16 +318,7 @@ def report(request: HttpRequest) -> Status:
         if emergency is None:
             raise invalid("emergency", "未知的应急。")
     files = request.FILES.getlist("photos") if request.content_type != "application/json" else []
-    if len(files) > MAX_PHOTOS:
-        raise invalid("photos", f"一次最多上传 {MAX_PHOTOS} 张照片。")
-    photos, problems = [], []
-    for upload in files:
-        try:
-            photos.append(clean_photo(upload, upload.name or "photo"))
-        except PhotoError as error:
-            problems.append(str(error))
-    if problems:
-        raise invalid("photos", *problems)
+    photos = cleaned_photos(files, limit=reports.MAX_PHOTOS)
     occurred = form.occurred_at or timezone.now()
     if timezone.is_naive(occurred):
         occurred = timezone.make_aware(occurred)

@@ -6,9 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import MultiplePhotoField, parse_device_time
-from incidents.domain.reports import DESCRIPTION_LENGTH
-
-MAX_PHOTOS = 9
+from incidents.domain.reports import DESCRIPTION_LENGTH, MAX_PHOTOS
 
 
 class PhotosField(MultiplePhotoField):

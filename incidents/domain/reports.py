@@ -18,6 +18,7 @@ from orgs.models import Grid
 
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead is not "the future"
 DESCRIPTION_LENGTH = 2000
+MAX_PHOTOS = 9  # per report or follow-up, from the page or the API
 
 
 class ReportRefused(ValueError):
