@@ -124,8 +124,9 @@ def sweep_case(runs: int) -> dict:
     """``run_sweep`` for the month after the load day, rolled back after each run."""
     from django.db import connection, transaction
 
+    from core.periods import deadline, local_date
     from orglife.domain.compliance import generate_due
-    from orglife.domain.periods import deadline, local_date, period_containing
+    from orglife.domain.periods import period_containing
     from orglife.domain.requirements import settings_for
     from orglife.domain.warnings import sweep
 

@@ -37,9 +37,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.paths import SEGMENT, successor
+from core.periods import LOCAL, deadline, local_date
 from demo.writers import Writer
 from orglife.domain.compliance import generate_due, rebuild_tallies
-from orglife.domain.periods import LOCAL, deadline, local_date, period_containing
+from orglife.domain.periods import period_containing
 from orglife.domain.requirements import ensure_activity_types, install_defaults
 from orglife.domain.warnings import notify, sweep
 from orglife.models import (

@@ -38,11 +38,11 @@ from core.api import (
     serve,
 )
 from core.paths import subtree_q
+from core.periods import Period
 from core.photos import PhotoError, clean_evidence
 from orglife import scope_rules
 from orglife.domain import warnings as warning_moves
 from orglife.domain.compliance import Figures, NodeCompliance, rollup
-from orglife.domain.periods import Period
 from orglife.domain.records import RecordInput, RecordRefused, upload_record
 from orglife.models import (
     ActivityRecord,

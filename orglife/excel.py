@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from audit.log import exported
 from core.excel import local_time, workbook
-from orglife.domain.periods import Period
+from core.periods import Period
 from orgs.models import Region
 
 CHUNK = 2000

@@ -22,11 +22,12 @@ from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
 from core.pages import is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
+from core.periods import Period, month_of
 from orglife import excel
 from orglife.domain import compliance, records, requirements
 from orglife.domain import warnings as warning_actions
 from orglife.domain.compliance import Figures
-from orglife.domain.periods import Period, month_of, running_periods
+from orglife.domain.periods import running_periods
 from orglife.forms import (
     CentreForm,
     ExemptionForm,

@@ -10,12 +10,13 @@ from django.db.models import Count, F, Q
 
 from accounts.models import User
 from core.paths import subtree_q
+from core.periods import deadline
 from demo import loader
 from demo.orglife import demo_now, load_orglife, satisfy_due, story_months
 from demo.writers import writer_for
 from notifications.models import Notification
 from orglife.domain.compliance import rebuild_tallies, refresh_due
-from orglife.domain.periods import deadline, period_containing
+from orglife.domain.periods import period_containing
 from orglife.models import (
     ActivityRecord,
     Attendance,

@@ -15,7 +15,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 
 from core.paths import SEGMENT, ancestor_paths, common_path, subtree_q
-from orglife.domain.periods import Period, deadline, month_of, periods_between, running_periods
+from core.periods import Period, deadline, month_of
+from orglife.domain.periods import periods_between, running_periods
 from orglife.domain.requirements import settings_for
 from orglife.models import ComplianceTally, DueReport, RecordType, Requirement
 from orgs.models import LEVEL_ORDER, Region

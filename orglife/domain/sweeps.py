@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from core.periods import local_date
 from orglife.domain.compliance import generate_due
-from orglife.domain.periods import local_date
 from orglife.domain.warnings import SweepResult, sweep
 
 

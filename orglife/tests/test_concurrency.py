@@ -10,9 +10,9 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
+from core.periods import deadline, local_date
 from notifications.models import Notification
 from orglife.domain import compliance, records
-from orglife.domain.periods import deadline, local_date
 from orglife.domain.records import RecordInput, RecordRefused, upload_record
 from orglife.domain.sweeps import run_sweep
 from orglife.models import ActivityRecord, ComplianceTally, DueReport, RecordType, Warning

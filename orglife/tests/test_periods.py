@@ -2,14 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from orglife.domain.periods import (
-    LOCAL,
-    deadline,
-    local_date,
-    period_containing,
-    periods_between,
-    running_periods,
-)
+from core.periods import LOCAL, deadline, local_date
+from orglife.domain.periods import period_containing, periods_between, running_periods
 
 
 def test_months_and_quarters():

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from accounts.scope import scope_for, visible
 from audit.log import Action, record
+from core.periods import containing
 from core.photos import CleanPhoto
 from orgs.models import Household, Member
 from points.domain.errors import PointsRefused
-from points.domain.periods import PERIOD_WORDS, bounds
+from points.domain.periods import PERIOD_WORDS
 from points.domain.rulebooks import rule_in_force
 from points.models import PointProposal, PointRule, ProposalEvent
 
@@ -108,7 +109,8 @@ def _check_caps(items: Sequence[ProposalInput]) -> None:
     batch: dict[tuple, int] = {}
     for item in capped:
         rule = item.rule
-        start, end = bounds(rule.cap_period or "", item.occurred_on)
+        cap_period = containing(item.occurred_on, rule.cap_period or "")
+        start, end = cap_period.start, cap_period.end
         key = (item.household.pk, rule.pk, start)
         if key not in batch:
             batch[key] = abs(

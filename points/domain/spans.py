@@ -1,7 +1,7 @@
 """The points system's periods (seed 004: 周采分、月计分、季评议、年总结), in Asia/Shanghai.
 
 A period is a closed range of calendar days with a span — an ISO week (Monday to Sunday), a
-calendar month, a quarter or a year (``points.domain.periods.bounds``) — and a key that names
+calendar month, a quarter or a year (``core.periods``) — and a key that names
 it in URLs and exports (``2026-W05``, ``2026-03``, ``2026-Q1``, ``2026``). A ledger row counts
 in the periods that contain its ``occurred_on``."""
 
@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from points.domain.periods import bounds
+from core.periods import Period, containing
 
 
 class Span(models.TextChoices):
@@ -55,14 +55,7 @@ class PointsPeriod:
     @property
     def label(self) -> str:
         """The period's Chinese name, as the boards and the exports print it."""
-        if self.span == Span.WEEK:
-            year, week, _weekday = self.start.isocalendar()
-            return f"{year}年第{week}周（{self.start:%m.%d}–{self.end:%m.%d}）"
-        if self.span == Span.MONTH:
-            return f"{self.start.year}年{self.start.month}月"
-        if self.span == Span.QUARTER:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年"
+        return Period(self.start, self.end).label
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -77,8 +70,8 @@ class PointsPeriod:
 def period_of(day: date, span: str) -> PointsPeriod:
     """The period of ``span`` that contains ``day``."""
     span = Span(span)
-    start, end = bounds(span.value, day)
-    return PointsPeriod(start, end, span)
+    days = containing(day, span.value)
+    return PointsPeriod(days.start, days.end, span)
 
 
 def current(span: str) -> PointsPeriod:
