@@ -90,8 +90,8 @@ _BUILTIN_CACHE: dict[tuple[str, str], IncidentState] = {}
 def builtin(code: str) -> IncidentState:
     """A built-in state; made again if missing (a database flushed after its migrations).
 
-    Rows read are kept for the process (``_BUILTIN_CACHE``); a row made here is not, since
-    the transaction that made it may still roll back. ``ensure_builtin_states`` (after every
+    Rows read are kept for the process (``_BUILTIN_CACHE``) once the transaction that read
+    them commits; a row made here is not kept. ``ensure_builtin_states`` (after every
     migrate and flush) remakes missing rows and empties the cache."""
     alias = router.db_for_read(IncidentState)
     cached = _BUILTIN_CACHE.get((alias, code))
@@ -99,7 +99,9 @@ def builtin(code: str) -> IncidentState:
         return cached
     found = IncidentState.objects.filter(region__isnull=True, code=code).first()
     if found is not None:
-        _BUILTIN_CACHE[(alias, code)] = found
+        # Kept once the reading transaction commits: a row read in a transaction that rolls
+        # back may have been made in it (by the fallback below, or a flush's remaking).
+        transaction.on_commit(lambda: _BUILTIN_CACHE.setdefault((alias, code), found), alias)
         return found
     for position, (known, label, kind) in enumerate(BUILTIN_STATES):
         if known == code:

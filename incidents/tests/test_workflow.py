@@ -102,17 +102,23 @@ def test_history_records_the_states(world):
     assert event.from_state.code == "reported" and event.to_state.code == "assigned"
 
 
-def test_built_in_states_are_read_once_and_made_again_after_a_flush(db):
-    """``builtin`` reads a built-in state once per process; ``post_migrate`` (sent by
-    ``migrate`` and by ``flush``, which empties migration 0002's rows too) makes missing
-    ones again and empties that cache, so no stale row outlives a flush."""
-    catalogue._BUILTIN_CACHE.clear()
+def test_built_in_states_are_read_once_and_made_again_after_a_flush(
+    db, fresh_builtin_cache, django_capture_on_commit_callbacks
+):
+    """``builtin`` keeps a built-in state it read once the reading transaction commits, and
+    then answers without a query; ``post_migrate`` (sent by ``migrate`` and by ``flush``,
+    which empties migration 0002's rows too) makes missing ones again and empties the cache,
+    so no stale row outlives a flush."""
     first = catalogue.builtin(catalogue.REPORTED)
+    assert fresh_builtin_cache == {}  # not yet committed: nothing kept
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue.builtin(catalogue.REPORTED)
     with CaptureQueriesContext(connection) as queries:
         again = catalogue.builtin(catalogue.REPORTED)
     assert again == first and len(queries) == 0
     IncidentState.objects.filter(region__isnull=True).delete()  # what a flush leaves
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert fresh_builtin_cache == {}
     remade = catalogue.builtin(catalogue.REPORTED)
     assert remade.pk != first.pk and (remade.label, remade.kind) == ("待交办", "open")
     assert IncidentState.objects.filter(region__isnull=True).count() == len(
