@@ -304,9 +304,15 @@ def set_route(actor, region: Region, item: ServiceItem, unit: Unit) -> RoutingRu
         .first()
     )
     if rule is None:
-        rule = RoutingRule.objects.create(
-            region=region, region_path=region.path, item=item, unit=unit
-        )
+        try:
+            with transaction.atomic():  # another admin setting the same rule at the same time
+                rule = RoutingRule.objects.create(
+                    region=region, region_path=region.path, item=item, unit=unit
+                )
+        except IntegrityError:
+            raise CatalogueRefused(
+                {"item": ["该区划的这一事项刚由他人设置了路由，请刷新后再试。"]}
+            ) from None
         record(actor, Action.CREATE, rule, region_path=region.path, summary=_route_summary(rule))
         return rule
     if rule.unit_id != unit.pk:
