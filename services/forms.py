@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultiplePhotoField
 from core.photos import PhotoError, clean_photo
-from orgs.models import Household, Unit
+from orgs.models import Household, Region, Unit
+from services.domain.catalogue import CatalogueRefused, CentreInput, ItemInput
 from services.domain.requests import RequestInput
 from services.domain.wishes import WishInput
-from services.models import RequestStatus, ServiceItem
+from services.models import Level, RequestStatus, ServiceCategory, ServiceItem
 
 
 class PhotosField(MultiplePhotoField):
@@ -25,12 +26,51 @@ class PhotosField(MultiplePhotoField):
 HOUSEHOLD_PICK_LIMIT = 400
 
 
-def item_choices(items) -> list:
-    """Items grouped by category, for a ``<select>`` with ``<optgroup>``s."""
+FREE_TEXT = _("（不在目录中，自己描述）")
+
+
+def item_choices(items, blank=FREE_TEXT) -> list:
+    """Items grouped by category, for a ``<select>`` with ``<optgroup>``s; ``blank`` labels
+    the empty choice."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for item in items:
         groups.setdefault(item.category.name, []).append((item.pk, item.name))
-    return [("", _("（不在目录中，自己描述）")), *groups.items()]
+    return [("", blank), *groups.items()]
+
+
+def apply_refusal(form: forms.Form, refused: CatalogueRefused) -> None:
+    """Put the domain's reasons beside the fields they are about (or above the form)."""
+    for name, reasons in refused.errors.items():
+        for reason in reasons:
+            form.add_error(name if name in form.fields else None, reason)
+
+
+def region_choices(regions, top_depth: int) -> list[tuple[int, str]]:
+    """Regions in tree order, each indented by its depth below ``top_depth``."""
+    return [(r.pk, "\u00a0" * 3 * max(r.level_depth - top_depth, 0) + r.name) for r in regions]
+
+
+class ChoiceOf(forms.TypedChoiceField):
+    """A choice among given rows (by id) that cleans to the row itself; an id that is not
+    among them — typed by hand, or out of the user's scope — is an invalid choice."""
+
+    def __init__(self, *, label, invalid, **kwargs):
+        super().__init__(
+            label=label,
+            coerce=int,
+            empty_value=None,
+            error_messages={"required": invalid, "invalid_choice": invalid},
+            **kwargs,
+        )
+        self.rows: dict[int, object] = {}
+
+    def offer(self, rows, choices: list) -> None:
+        self.rows = {row.pk: row for row in rows}
+        self.choices = choices
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return self.rows.get(pk) if pk is not None else None
 
 
 class RequestForm(forms.Form):
@@ -221,3 +261,188 @@ class ItemFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部类型")), *ServiceItem.Kind.choices],
     )
+
+
+# --- service centres, the routing table, catalogue items (admins) -------------------------
+
+
+class CentreForm(forms.Form):
+    """A service centre's facts and its proxy services (代办事项: checkboxes over the county's
+    active catalogue, shown by category); the windows are ``WindowFormSet`` beside it."""
+
+    region = ChoiceOf(label=_("所在区划"), invalid=_("请从列表中选择区划。"))
+    name = forms.CharField(
+        label=_("名称"), max_length=100, error_messages={"required": _("请填写服务中心名称。")}
+    )
+    code = forms.CharField(
+        label=_("编码"), max_length=32, error_messages={"required": _("请填写服务中心编码。")}
+    )
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    opening_hours = forms.CharField(
+        label=_("开放时间"),
+        max_length=200,
+        required=False,
+        help_text=_("例如：周一至周五 8:30-12:00，14:30-17:30"),
+    )
+    desk_count = forms.IntegerField(
+        label=_("便民咨询台"),
+        initial=1,
+        error_messages={
+            "required": _("请填写便民咨询台数量。"),
+            "invalid": _("请填写整数。"),
+        },
+    )
+    proxy_items = forms.TypedMultipleChoiceField(
+        label=_("代办事项"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("请从本旗县服务目录中选择代办事项。")},
+    )
+
+    def __init__(self, data=None, *, items, regions: list[Region] | None = None, top_depth=0, **kw):
+        super().__init__(data, **kw)
+        if regions is None:  # a centre stays where it is: no region to choose when editing
+            del self.fields["region"]
+        else:
+            fields: dict = self.fields
+            fields["region"].offer(regions, region_choices(regions, top_depth))
+        self.items = {item.pk: item for item in items}
+        self.fields["proxy_items"].choices = [(item.pk, item.name) for item in items]
+        self.categories: dict[str, list[int]] = {}
+        for item in items:
+            self.categories.setdefault(item.category.name, []).append(item.pk)
+
+    def clean_proxy_items(self) -> list[ServiceItem]:
+        return [self.items[pk] for pk in self.cleaned_data["proxy_items"]]
+
+    def proxy_groups(self) -> list[tuple[str, list, int]]:
+        """(category, its checkboxes, how many are ticked), for one ``<details>`` each."""
+        boxes = {str(box.data["value"]): box for box in self["proxy_items"]}
+        groups = []
+        for category, pks in self.categories.items():
+            group = [boxes[str(pk)] for pk in pks]
+            groups.append((category, group, sum(1 for box in group if box.data["selected"])))
+        return groups
+
+    def centre_input(self, windows: "WindowFormSet") -> CentreInput:
+        data = self.cleaned_data
+        return CentreInput(
+            name=data["name"],
+            code=data["code"],
+            address=data["address"],
+            phone=data["phone"],
+            opening_hours=data["opening_hours"],
+            desk_count=data["desk_count"],
+            windows=windows.windows(),
+            proxy_items=data["proxy_items"],
+        )
+
+
+class WindowForm(forms.Form):
+    """One service window (办事服务窗口); a row left blank is no window."""
+
+    position = forms.IntegerField(
+        label=_("序号"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        error_messages={"invalid": _("请填写整数。")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    name = forms.CharField(label=_("窗口名称"), max_length=100, required=False)
+    handles = forms.CharField(label=_("办理业务"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("handles", "").strip() and not cleaned.get("name", "").strip():
+            self.add_error("name", _("请填写窗口名称。"))
+        return cleaned
+
+
+class BaseWindowFormSet(forms.BaseFormSet):
+    def windows(self) -> list[tuple[str, str]]:
+        """The windows kept, in the order of their numbers (rows without one at the end, as
+        listed): (name, what it handles)."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            data = form.cleaned_data
+            if not data or self._should_delete_form(form):
+                continue
+            if not (data.get("name") or "").strip():
+                continue
+            rows.append((data.get("position") or 1000, index, data["name"], data["handles"]))
+        return [(name, handles) for _position, _index, name, handles in sorted(rows)]
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=50
+)
+
+
+def window_initial(centre) -> list[dict]:
+    return [
+        {"position": w.position, "name": w.name, "handles": w.handles} for w in centre.windows.all()
+    ]
+
+
+class RouteForm(forms.Form):
+    """One rule of the routing table: for this place and item, propose this unit."""
+
+    region = ChoiceOf(label=_("区划"), invalid=_("请从列表中选择区划。"))
+    item = ChoiceOf(label=_("服务事项"), invalid=_("请从列表中选择服务事项。"))
+    unit = ChoiceOf(label=_("承办单位"), invalid=_("请从列表中选择承办单位。"))
+
+    def __init__(self, data=None, *, regions, top_depth: int, items, units, **kwargs):
+        super().__init__(data, **kwargs)
+        fields: dict = self.fields
+        fields["region"].offer(regions, region_choices(regions, top_depth))
+        fields["item"].offer(items, item_choices(items, blank=_("请选择服务事项")))
+        fields["unit"].offer(units, [("", _("请选择承办单位")), *[(u.pk, u.name) for u in units]])
+
+
+class ItemForm(forms.Form):
+    """A catalogue item's ``ItemInput`` fields; the code is the item's identity (also to
+    Open311 clients) and is shown, not changed."""
+
+    code = forms.CharField(label=_("事项编码"), disabled=True, required=False)
+    name = forms.CharField(
+        label=_("事项名称"), max_length=150, error_messages={"required": _("事项名称必填。")}
+    )
+    category = ChoiceOf(label=_("类别"), invalid=_("请从列表中选择类别。"))
+    kind = forms.ChoiceField(label=_("事项类型"), choices=ServiceItem.Kind.choices)
+    handling_level = forms.ChoiceField(label=_("办理层级"), choices=Level.choices)
+    time_limit_days = forms.IntegerField(
+        label=_("办理时限（天）"),
+        error_messages={
+            "required": _("请填写办理时限。"),
+            "invalid": _("办理时限请填写整数天数。"),
+        },
+    )
+    materials = forms.CharField(
+        label=_("申请材料"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, data=None, *, categories: list[ServiceCategory], **kwargs):
+        super().__init__(data, **kwargs)
+        fields: dict = self.fields
+        fields["category"].offer(categories, [(c.pk, c.name) for c in categories])
+
+    def item_input(self, code: str) -> ItemInput:
+        data = self.cleaned_data
+        return ItemInput(
+            code=code,
+            name=data["name"],
+            category=data["category"],
+            kind=data["kind"],
+            handling_level=data["handling_level"],
+            time_limit_days=data["time_limit_days"],
+            materials=data["materials"],
+            description=data["description"],
+            active=data["active"],
+        )

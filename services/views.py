@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,30 +16,39 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
-from accounts.scope import get_for_user, scope_for, visible
+from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
 from core.pages import paginate, xlsx_download
 from core.paths import subtree_q
-from orgs.models import Household, Member, Region
+from orgs.models import Household, Member, Region, Unit
 from orgs.scope_rules import may_see_counts
 from services import excel, scope_rules
 from services.domain import catalogue, figures, requests, wishes
 from services.forms import (
+    CentreForm,
     DispatchForm,
     FinishForm,
     FulfilForm,
     ItemFilterForm,
+    ItemForm,
     NoteForm,
     RateForm,
     RequestFilterForm,
     RequestForm,
+    RouteForm,
+    WindowFormSet,
     WishForm,
+    apply_refusal,
+    region_choices,
+    window_initial,
 )
 from services.models import (
     OPEN_REQUEST_STATES,
     CommunityRegistration,
     RequestPhoto,
     RequestStatus,
+    RoutingRule,
+    ServiceCategory,
     ServiceCentre,
     ServiceItem,
     ServiceRequest,
@@ -94,6 +104,30 @@ def _county_for(user) -> Region:
 def _is_county_admin(user, county: Region) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or any(county.path.startswith(p) for p in scope.admin_paths)
+
+
+CENTRE_LEVELS = (Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE)
+
+
+def _admin_node(request) -> Region:
+    """The place an admin's page works at: ``?region=`` or their home, in their write
+    scope; everyone else gets 404."""
+    if not scope_for(request.user).is_admin:
+        raise Http404
+    pk = request.GET.get("region") or home_region(request.user).pk
+    return get_for_user(request.user, Region, pk, write=True)
+
+
+def _places(regions, node: Region) -> list[Region]:
+    """The places below ``node`` (itself included) a centre or a rule may be set at: the
+    whole subtree from a county down; above a county, its counties only (a province has
+    tens of thousands of villages — open a county to reach them)."""
+    rows = regions.filter(subtree_q("path", node.path))
+    if node.level not in CENTRE_LEVELS:
+        rows = rows.filter(Q(pk=node.pk) | Q(level=Region.Level.COUNTY))
+    else:
+        rows = rows.filter(level__in=CENTRE_LEVELS)
+    return list(rows.order_by("path"))
 
 
 # --- the command centre ------------------------------------------------------------------
@@ -226,12 +260,12 @@ def _submission_context(user):
     return own, proxied
 
 
-def _catalogue_items(user):
+def _catalogue_items(user, county: Region | None = None):
+    rows = visible(user, ServiceItem)
+    if county is not None:
+        rows = rows.filter(region=county)
     return list(
-        visible(user, ServiceItem)
-        .filter(active=True)
-        .select_related("category")
-        .order_by("category__position", "code")
+        rows.filter(active=True).select_related("category").order_by("category__position", "code")
     )
 
 
@@ -433,6 +467,8 @@ def catalogue_page(request):
             "form": form,
             "counts": counts,
             "is_admin": _is_county_admin(request.user, county),
+            "may_see_routing": scope_for(request.user).is_admin
+            or bool(scope_for(request.user).branch_region_paths),
         },
     )
 
@@ -445,7 +481,11 @@ def item_detail(request, pk: int):
         _submission_context(request.user)
     except Http404:
         can_submit = False
-    return render(request, "services/item_detail.html", {"item": item, "can_submit": can_submit})
+    return render(
+        request,
+        "services/item_detail.html",
+        {"item": item, "can_submit": can_submit, "may_edit": can_write(request.user, item)},
+    )
 
 
 @login_required
@@ -495,7 +535,14 @@ def centre_list(request):
         rows = rows.filter(level=level)
     page = paginate(request, rows.order_by("region_path", "code"))
     return render(
-        request, "services/centre_list.html", {"page": page, "region": region, "level": level}
+        request,
+        "services/centre_list.html",
+        {
+            "page": page,
+            "region": region,
+            "level": level,
+            "may_add": scope_for(request.user).is_admin,
+        },
     )
 
 
@@ -511,8 +558,200 @@ def service_centre(request, pk: int):
             "proxy_items": obj.proxy_items.select_related("category").order_by(
                 "category__position", "code"
             ),
+            "may_edit": can_write(request.user, obj),
         },
     )
+
+
+def _proxy_choices(user, county: Region | None, chosen=()) -> list[ServiceItem]:
+    """The county's active items (and any inactive one the centre already has, so saving
+    never drops it unseen), by category."""
+    if county is None:
+        return []
+    return list(
+        visible(user, ServiceItem)
+        .filter(region=county)
+        .filter(Q(active=True) | Q(pk__in=list(chosen)))
+        .select_related("category")
+        .order_by("category__position", "code")
+    )
+
+
+def _centre_page(request, form, windows, title: str, region: Region | None):
+    return render(
+        request,
+        "services/centre_form.html",
+        {"form": form, "windows": windows, "title": title, "region": region},
+    )
+
+
+@login_required
+def centre_new(request):
+    """An admin adds a service centre at a county, township or village of their scope
+    (``?region=``: where to start choosing), with its windows and proxy services."""
+    node = _admin_node(request)
+    regions = _places(visible(request.user, Region, write=True), node)
+    items = _proxy_choices(request.user, catalogue.county_of(node))
+    options = {"regions": regions, "top_depth": node.level_depth, "items": items}
+    if request.method == "POST":
+        form = CentreForm(request.POST, **options)
+        windows = WindowFormSet(request.POST, prefix="windows")
+        if form.is_valid() and windows.is_valid():
+            try:
+                created = catalogue.add_centre(
+                    request.user, form.cleaned_data["region"], form.centre_input(windows)
+                )
+            except catalogue.CatalogueRefused as refused:
+                apply_refusal(form, refused)
+            else:
+                messages.success(request, gettext("已新增服务中心 %(name)s。") % {"name": created})
+                return redirect("services:service_centre", created.pk)
+    else:
+        form = CentreForm(initial={"region": node.pk, "desk_count": 1}, **options)
+        windows = WindowFormSet(prefix="windows")
+    return _centre_page(request, form, windows, gettext("新增服务中心"), node)
+
+
+@login_required
+def centre_edit(request, pk: int):
+    """An admin over the centre changes its facts, windows and proxy services."""
+    obj = get_for_user(request.user, ServiceCentre.objects.select_related("region"), pk, write=True)
+    chosen = list(obj.proxy_items.values_list("pk", flat=True))
+    items = _proxy_choices(request.user, catalogue.county_of(obj.region), chosen)
+    if request.method == "POST":
+        form = CentreForm(request.POST, items=items)
+        windows = WindowFormSet(request.POST, prefix="windows")
+        if form.is_valid() and windows.is_valid():
+            try:
+                catalogue.change_centre(request.user, obj, form.centre_input(windows))
+            except catalogue.CatalogueRefused as refused:
+                apply_refusal(form, refused)
+            else:
+                messages.success(request, gettext("已保存。"))
+                return redirect("services:service_centre", obj.pk)
+    else:
+        initial = {name: getattr(obj, name) for name in catalogue.CENTRE_FIELDS}
+        form = CentreForm(initial={**initial, "proxy_items": chosen}, items=items)
+        windows = WindowFormSet(prefix="windows", initial=window_initial(obj))
+    title = gettext("编辑服务中心：%(name)s") % {"name": obj.name}
+    return _centre_page(request, form, windows, title, obj.region)
+
+
+# --- the routing table -------------------------------------------------------------------
+
+
+@login_required
+def routing(request):
+    """派单路由: the rules at and below a place (admins and branch accounts over it read
+    them); admins set a rule (place × item → unit) and remove one."""
+    node = _node(request)
+    scope = scope_for(request.user)
+    rows = (
+        visible(request.user, RoutingRule)
+        .filter(subtree_q("region_path", node.path))
+        .select_related("region", "item", "unit")
+        .order_by("region_path", "item__code")
+    )
+    county = catalogue.county_of(node) if node.level in CENTRE_LEVELS else None
+    may_write = county is not None and (
+        scope.is_superuser or any(node.path.startswith(p) for p in scope.admin_paths)
+    )
+    if request.method == "POST" and not may_write:
+        raise Http404
+    form = None
+    if may_write:
+        assert county is not None
+        options = {
+            "regions": _places(visible(request.user, Region, write=True), node),
+            "top_depth": node.level_depth,
+            "items": _catalogue_items(request.user, county),
+            "units": list(
+                visible(request.user, Unit)
+                .filter(subtree_q("region_path", county.path))
+                .order_by("region_path", "name")
+            ),
+        }
+        if request.method == "POST":
+            form = RouteForm(request.POST, **options)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    catalogue.set_route(request.user, data["region"], data["item"], data["unit"])
+                except catalogue.CatalogueRefused as refused:
+                    apply_refusal(form, refused)
+                else:
+                    messages.success(request, gettext("已设置派单路由。"))
+                    return redirect(f"{reverse('services:routing')}?region={node.pk}")
+        else:
+            form = RouteForm(initial={"region": node.pk}, **options)
+    home = home_region(request.user)
+    places = []
+    if may_see_counts(request.user, home):
+        places = _places(visible(request.user, Region), home)
+    return render(
+        request,
+        "services/routing.html",
+        {
+            "region": node,
+            "page": paginate(request, rows),
+            "form": form,
+            "places": region_choices(places, home.level_depth),
+            "may_write": may_write,
+            "needs_county": county is None and scope.is_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def route_remove(request, pk: int):
+    rule = get_for_user(
+        request.user, RoutingRule.objects.select_related("region", "item", "unit"), pk, write=True
+    )
+    back = request.POST.get("region", "")
+    catalogue.remove_route(request.user, rule)
+    messages.success(request, gettext("已删除该派单路由。"))
+    return redirect(
+        f"{reverse('services:routing')}?region={back if back.isdigit() else rule.region_id}"
+    )
+
+
+@login_required
+def item_edit(request, pk: int):
+    """The county admin changes one catalogue item (through ``save_item``, audited with what
+    changed); the code stays."""
+    item = get_for_user(
+        request.user, ServiceItem.objects.select_related("region", "category"), pk, write=True
+    )
+    categories = list(
+        visible(request.user, ServiceCategory)
+        .filter(region_id=item.region_id)
+        .order_by("position", "code")
+    )
+    fields = ("name", "kind", "handling_level", "time_limit_days", "materials", "description")
+    if request.method == "POST":
+        form = ItemForm(request.POST, categories=categories, initial={"code": item.code})
+        if form.is_valid():
+            try:
+                catalogue.save_item(request.user, item.region, form.item_input(item.code))
+            except catalogue.CatalogueRefused as refused:
+                apply_refusal(form, refused)
+            else:
+                messages.success(request, gettext("已保存。"))
+                return redirect("services:item", item.pk)
+    else:
+        initial = {name: getattr(item, name) for name in fields}
+        form = ItemForm(
+            categories=categories,
+            initial={
+                **initial,
+                "code": item.code,
+                "category": item.category_id,
+                "active": item.active,
+            },
+        )
+    title = gettext("编辑服务事项：%(name)s") % {"name": item.name}
+    return render(request, "orgs/edit_form.html", {"form": form, "title": title})
 
 
 # --- micro-wishes ------------------------------------------------------------------------

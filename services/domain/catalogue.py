@@ -1,11 +1,12 @@
 """The county's service catalogue (服务目录) and its service centres: categories → items
 (公共服务事项 / 行政审批事项), and centres at county, township and village level with their
-windows. Writes for the Excel import and the demo go through here."""
+windows, and the routing table. Writes for the pages, the Excel import and the demo go
+through here."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from audit.log import Action, diff, record, snapshot
 from orgs.models import Region, Unit
@@ -155,28 +156,89 @@ LEVEL_OF_REGION = {
 }
 
 
+CENTRE_FIELDS = ("name", "code", "address", "phone", "opening_hours", "desk_count")
+
+
+def check_centre(
+    region: Region, data: CentreInput, centre: ServiceCentre | None = None
+) -> dict[str, list[str]]:
+    """What is wrong with ``data`` for a centre of ``region`` (``centre``: the one being
+    changed), per field: required name and code, a code no other centre uses, windows with
+    names, proxy services from the county's own catalogue."""
+    errors: dict[str, list[str]] = {}
+    if LEVEL_OF_REGION.get(Region.Level(region.level)) is None:
+        errors["region"] = ["党群服务中心设在旗县、乡镇或村（社区）。"]
+    if not data.name.strip():
+        errors["name"] = ["请填写服务中心名称。"]
+    code = data.code.strip()
+    if not code:
+        errors["code"] = ["请填写服务中心编码。"]
+    else:
+        taken = ServiceCentre.objects.filter(code=code)
+        if centre is not None:
+            taken = taken.exclude(pk=centre.pk)
+        if taken.exists():
+            errors["code"] = [f"编码“{code}”已被其他服务中心使用，请换一个。"]
+    if not 0 <= data.desk_count <= 99:
+        errors["desk_count"] = ["便民咨询台数量应为 0 到 99。"]
+    if any(not name.strip() for name, _handles in data.windows):
+        errors["windows"] = ["每个办事服务窗口都要填写名称。"]
+    county = county_of(region)
+    if any(county is None or item.region_id != county.pk for item in data.proxy_items):
+        errors["proxy_items"] = ["代办事项须来自本旗县的服务目录。"]
+    return errors
+
+
+def _centre_values(data: CentreInput) -> dict:
+    return {
+        "name": data.name.strip(),
+        "code": data.code.strip(),
+        "address": data.address.strip(),
+        "phone": data.phone.strip(),
+        "opening_hours": data.opening_hours.strip(),
+        "desk_count": data.desk_count,
+    }
+
+
+def _code_taken(code: str) -> CatalogueRefused:
+    return CatalogueRefused({"code": [f"编码“{code}”已被其他服务中心使用，请换一个。"]})
+
+
+def _set_windows(centre: ServiceCentre, windows: Sequence[tuple[str, str]]) -> None:
+    ServiceWindow.objects.bulk_create(
+        ServiceWindow(centre=centre, position=n, name=name.strip(), handles=handles.strip())
+        for n, (name, handles) in enumerate(windows, start=1)
+    )
+
+
+def _window_list(centre: ServiceCentre) -> list[str]:
+    return [f"{w.name}：{w.handles}" if w.handles else w.name for w in centre.windows.all()]
+
+
+def _proxy_codes(centre: ServiceCentre) -> list[str]:
+    return sorted(centre.proxy_items.values_list("code", flat=True))
+
+
 @transaction.atomic
 def add_centre(actor, region: Region, data: CentreInput) -> ServiceCentre:
-    """A service centre of ``region`` (a county, township or village) with its windows and
-    the proxy services (代办事项) it handles."""
-    level = LEVEL_OF_REGION.get(Region.Level(region.level))
-    if level is None:
-        raise CatalogueRefused({"region": ["党群服务中心设在旗县、乡镇或村（社区）。"]})
-    centre = ServiceCentre.objects.create(
-        region=region,
-        region_path=region.path,
-        name=data.name,
-        code=data.code,
-        level=level,
-        address=data.address,
-        phone=data.phone,
-        opening_hours=data.opening_hours,
-        desk_count=data.desk_count,
-    )
-    ServiceWindow.objects.bulk_create(
-        ServiceWindow(centre=centre, position=n, name=name, handles=handles)
-        for n, (name, handles) in enumerate(data.windows, start=1)
-    )
+    """A service centre of ``region`` (a county, township or village; the centre's level
+    follows it) with its windows and the proxy services (代办事项) it handles. Refused with
+    the reasons per field (``check_centre``); audited."""
+    errors = check_centre(region, data)
+    if errors:
+        raise CatalogueRefused(errors)
+    values = _centre_values(data)
+    try:
+        with transaction.atomic():  # two admins adding the same code at once
+            centre = ServiceCentre.objects.create(
+                region=region,
+                region_path=region.path,
+                level=LEVEL_OF_REGION[Region.Level(region.level)],
+                **values,
+            )
+    except IntegrityError:
+        raise _code_taken(values["code"]) from None
+    _set_windows(centre, data.windows)
     if data.proxy_items:
         centre.proxy_items.set(data.proxy_items)
     record(actor, Action.CREATE, centre, region_path=region.path)
@@ -184,15 +246,103 @@ def add_centre(actor, region: Region, data: CentreInput) -> ServiceCentre:
 
 
 @transaction.atomic
+def change_centre(actor, centre: ServiceCentre, data: CentreInput) -> ServiceCentre:
+    """Change a centre's name, code, address, phone, opening hours, desks, its windows (the
+    list given replaces the old one, in its order) and its proxy services. The region and
+    level stay. One audit entry with what changed (windows and proxy services as lists);
+    nothing is written when nothing changed."""
+    region = centre.region
+    errors = check_centre(region, data, centre)
+    if errors:
+        raise CatalogueRefused(errors)
+    values = _centre_values(data)
+    before = {
+        **snapshot(centre, CENTRE_FIELDS),
+        "windows": _window_list(centre),
+        "proxy_items": _proxy_codes(centre),
+    }
+    for name, value in values.items():
+        setattr(centre, name, value)
+    after_fields = snapshot(centre, CENTRE_FIELDS)
+    new_windows = [f"{n.strip()}：{h.strip()}" if h.strip() else n.strip() for n, h in data.windows]
+    new_codes = sorted(item.code for item in data.proxy_items)
+    changes = diff(before, {**after_fields, "windows": new_windows, "proxy_items": new_codes})
+    if not changes:
+        return centre
+    if diff(before, after_fields):
+        try:
+            with transaction.atomic():
+                centre.save(update_fields=list(CENTRE_FIELDS))
+        except IntegrityError:
+            raise _code_taken(values["code"]) from None
+    if "windows" in changes:
+        centre.windows.all().delete()
+        _set_windows(centre, data.windows)
+    if "proxy_items" in changes:
+        centre.proxy_items.set(data.proxy_items)
+    record(actor, Action.UPDATE, centre, region_path=centre.region_path, changes=changes)
+    return centre
+
+
+@transaction.atomic
 def set_route(actor, region: Region, item: ServiceItem, unit: Unit) -> RoutingRule:
-    """派单路由: requests for ``item`` from ``region``'s subtree are proposed to ``unit``."""
+    """派单路由: requests for ``item`` from ``region``'s subtree are proposed to ``unit``; an
+    existing rule for the place and item gets the new unit. The item must be of the place's
+    county catalogue and the unit must serve the place (its region at or above it), as
+    dispatching demands. Audited, with the old and new unit when a rule changes."""
+    errors: dict[str, list[str]] = {}
     if not region.path.startswith(item.region_path):
-        raise CatalogueRefused({"item": ["该事项不属于本旗县的服务目录。"]})
-    rule, created = RoutingRule.objects.update_or_create(
-        region=region, item=item, defaults={"unit": unit, "region_path": region.path}
+        errors["item"] = ["该事项不属于本旗县的服务目录。"]
+    if not region.path.startswith(unit.region_path):
+        errors["unit"] = ["该单位不服务此区划，请选择服务此地的单位。"]
+    if errors:
+        raise CatalogueRefused(errors)
+    rule = (
+        RoutingRule.objects.select_for_update()
+        .select_related("unit")
+        .filter(region=region, item=item)
+        .first()
     )
-    record(actor, Action.CREATE if created else Action.UPDATE, rule, region_path=region.path)
+    if rule is None:
+        try:
+            with transaction.atomic():  # another admin setting the same rule at the same time
+                rule = RoutingRule.objects.create(
+                    region=region, region_path=region.path, item=item, unit=unit
+                )
+        except IntegrityError:
+            raise CatalogueRefused(
+                {"item": ["该区划的这一事项刚由他人设置了路由，请刷新后再试。"]}
+            ) from None
+        record(actor, Action.CREATE, rule, region_path=region.path, summary=_route_summary(rule))
+        return rule
+    if rule.unit_id != unit.pk:
+        changes = {"unit": [str(rule.unit), str(unit)]}
+        rule.unit = unit
+        rule.save(update_fields=["unit"])
+        record(
+            actor,
+            Action.UPDATE,
+            rule,
+            region_path=region.path,
+            changes=changes,
+            summary=_route_summary(rule),
+        )
     return rule
+
+
+@transaction.atomic
+def remove_route(actor, rule: RoutingRule) -> None:
+    """Remove a rule of the routing table: requests for the item from that place are then
+    proposed by the next rule above it, or by none. Audited."""
+    summary = _route_summary(rule)
+    region_path = rule.region_path
+    audit_target = RoutingRule(pk=rule.pk)
+    rule.delete()
+    record(actor, Action.DELETE, audit_target, region_path=region_path, summary=summary)
+
+
+def _route_summary(rule: RoutingRule) -> str:
+    return f"派单路由：{rule.region.name} · {rule.item.name} → {rule.unit.name}"
 
 
 def county_of(region: Region) -> Region | None:

@@ -70,6 +70,25 @@ def a_centre(world):
     )
 
 
+def a_route(world):
+    from services.domain.catalogue import set_route
+
+    return set_route(None, world.county, a_catalogue(world).items[0], world.unit_org)
+
+
+def a_centre_form(world):
+    """What the add form posts: a township centre with one window."""
+    return {
+        "region": world.township.pk,
+        "name": "东风镇党群服务中心",
+        "code": "C-T1",
+        "desk_count": 2,
+        "windows-TOTAL_FORMS": 1,
+        "windows-INITIAL_FORMS": 0,
+        "windows-0-name": "综合窗口",
+    }
+
+
 def request_url(suffix=""):
     return lambda w: f"/services/requests/{a_request(w).pk}/{suffix}"
 
@@ -146,6 +165,12 @@ CASES = [
     Case("services/catalogue/", with_catalogue("/services/catalogue/"), "resident", None),
     Case("services/catalogue/items/<int:pk>/", item_url, "resident", None),
     Case(
+        "services/catalogue/items/<int:pk>/edit/",
+        lambda w: f"{item_url(w)}edit/",
+        "county_admin",
+        "township_admin",  # the catalogue is the county's
+    ),
+    Case(
         "services/catalogue/template.xlsx",
         url("/services/catalogue/template.xlsx"),
         "county_admin",
@@ -169,6 +194,59 @@ CASES = [
         lambda w: f"/services/centres/{a_centre(w).pk}/",
         "resident",
         "outsider",
+    ),
+    Case(
+        "services/centres/new/",
+        url("/services/centres/new/?region={}", "township"),
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "services/centres/new/",
+        url("/services/centres/new/?region={}", "township"),
+        "township_admin",
+        "outsider",
+        method="post",
+        data=a_centre_form,
+    ),
+    Case("services/centres/new/", url("/services/centres/new/"), "county_admin", "branch"),
+    Case(
+        "services/centres/<int:pk>/edit/",
+        lambda w: f"/services/centres/{a_centre(w).pk}/edit/",
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "services/centres/<int:pk>/edit/",
+        lambda w: f"/services/centres/{a_centre(w).pk}/edit/",
+        "county_admin",
+        "resident",
+    ),
+    Case(
+        "services/routing/",
+        with_catalogue("/services/routing/"),
+        "branch",  # reads the rules over its village
+        "resident",
+    ),
+    Case(
+        "services/routing/",
+        url("/services/routing/?region={}", "township"),
+        "township_admin",
+        "outsider",
+    ),
+    Case(
+        "services/routing/<int:pk>/remove/",
+        lambda w: f"/services/routing/{a_route(w).pk}/remove/",
+        "county_admin",
+        "township_admin",  # a county rule is the county admin's
+        method="post",
+    ),
+    Case(
+        "services/routing/<int:pk>/remove/",
+        lambda w: f"/services/routing/{a_route(w).pk}/remove/",
+        "county_admin",
+        "branch",
+        method="post",
     ),
     Case("services/wishes/", url("/services/wishes/"), "resident", None),
     Case("services/wishes/new/", url("/services/wishes/new/"), "resident", "unit"),
