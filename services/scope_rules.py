@@ -13,6 +13,7 @@
 from django.db.models import Q
 
 from accounts.scope import Scope, ids_q, scope_for, scope_rule
+from core.paths import ancestor_paths
 from services.models import (
     CommunityRegistration,
     RoutingRule,
@@ -50,8 +51,15 @@ def centres(scope: Scope, write: bool) -> Q:
 
 @scope_rule(RoutingRule)
 def routing(scope: Scope, write: bool) -> Q:
+    """Changed by admins over the rule's place. Read by them and by the dispatching branch
+    accounts — the rules at and below their places, and the rules set above that reach
+    their places (a county's rules apply in every village)."""
     admin = scope.under("region_path", scope.admin_paths)
-    return admin if write else admin | scope.under("region_path", scope.branch_region_paths)
+    if write:
+        return admin
+    dispatchers = scope.admin_paths + scope.branch_region_paths
+    above = sorted({path for place in dispatchers for path in ancestor_paths(place)})
+    return admin | scope.under("region_path", scope.branch_region_paths) | Q(region_path__in=above)
 
 
 def _dispatchers(scope: Scope) -> Q:

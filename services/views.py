@@ -19,7 +19,7 @@ from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
 from core.pages import paginate, xlsx_download
-from core.paths import subtree_q
+from core.paths import ancestor_paths, subtree_q
 from orgs.models import Household, Member, Region, Unit
 from orgs.scope_rules import may_see_counts
 from services import excel, scope_rules
@@ -646,9 +646,10 @@ def routing(request):
     them); admins set a rule (place × item → unit) and remove one."""
     node = _node(request)
     scope = scope_for(request.user)
+    # The rules at and below the place, and those set above it that reach it.
     rows = (
         visible(request.user, RoutingRule)
-        .filter(subtree_q("region_path", node.path))
+        .filter(subtree_q("region_path", node.path) | Q(region_path__in=ancestor_paths(node.path)))
         .select_related("region", "item", "unit")
         .order_by("region_path", "item__code")
     )
@@ -688,12 +689,18 @@ def routing(request):
     places = []
     if may_see_counts(request.user, home):
         places = _places(visible(request.user, Region), home)
+    page = paginate(request, rows)
+    for rule in page:
+        rule.from_above = rule.region_path != node.path and node.path.startswith(rule.region_path)
+        rule.removable = may_write and (
+            scope.is_superuser or any(rule.region_path.startswith(p) for p in scope.admin_paths)
+        )
     return render(
         request,
         "services/routing.html",
         {
             "region": node,
-            "page": paginate(request, rows),
+            "page": page,
             "form": form,
             "places": region_choices(places, home.level_depth),
             "may_write": may_write,

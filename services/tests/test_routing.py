@@ -138,6 +138,24 @@ def test_a_branch_reads_the_rules_over_its_village_but_changes_nothing(world, ca
     assert list(RoutingRule.objects.all()) == [rule]
 
 
+def test_the_rules_set_above_a_place_are_shown_there_and_left_to_their_admins(
+    world, catalogue, login
+):
+    """A county's rule applies in every village: the village's branch and the township admin
+    see it, marked as set above, and only the county admin may remove it."""
+    county_rule = set_route(None, world.county, catalogue.items[0], world.unit_org)
+    branch = login(world.branch).get("/services/routing/").content.decode()
+    assert catalogue.items[0].name in branch and "（上级设置）" in branch
+    township = login(world.township_admin)
+    page = township.get(f"/services/routing/?region={world.township.pk}").content.decode()
+    assert catalogue.items[0].name in page and "（上级设置）" in page
+    assert f"/services/routing/{county_rule.pk}/remove/" not in page
+    assert township.post(f"/services/routing/{county_rule.pk}/remove/").status_code == 404
+    county = login(world.county_admin).get("/services/routing/").content.decode()
+    assert f"/services/routing/{county_rule.pk}/remove/" in county and "（上级设置）" not in county
+    assert RoutingRule.objects.filter(pk=county_rule.pk).exists()
+
+
 def test_the_other_township_and_residents_get_404(world, catalogue, login):
     rule = set_route(None, world.village, catalogue.items[0], world.unit_org)
     outsider = login(world.outsider)
