@@ -2,14 +2,13 @@
 adds per-field ``errors``) and the paginator. The ``NinjaAPI`` instance that mounts the
 routers lives in ``lingyan/api.py``."""
 
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -117,25 +116,6 @@ def cleaned_photos(files: list[UploadedFile], limit: int = MAX_PHOTOS) -> list[C
     if problems:
         raise invalid("photos", *problems)
     return photos
-
-
-def serve(file_field: Any, *, download_name: str | None = None) -> FileResponse:
-    """A stored photo or file, to a caller the router has already checked."""
-    try:
-        handle = file_field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = mimetypes.guess_type(file_field.name)[0] or "application/octet-stream"
-    # Photos are re-encoded by us and shown inline; anything else (a PDF) is downloaded.
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not content_type.startswith("image/"),
-        filename=download_name or "",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 BINARY_200 = {

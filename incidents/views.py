@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
-from core.pages import is_htmx, paginate, xlsx_download
+from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
 from incidents import excel
 from incidents.domain import catalogue, emergencies, figures, moves, reports
@@ -394,14 +394,7 @@ def photo(request, pk: int, photo_id: int):
     row = incident.photos.filter(pk=photo_id).first()
     if row is None:
         raise Http404
-    field = row.thumbnail if request.GET.get("thumb") else row.image
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return serve(row.thumbnail if request.GET.get("thumb") else row.image)
 
 
 # --- the command centre --------------------------------------------------------------------

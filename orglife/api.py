@@ -35,8 +35,8 @@ from core.api import (
     Page,
     cleaned_photos,
     invalid,
-    serve,
 )
+from core.pages import serve
 from core.paths import subtree_q
 from core.periods import Period
 from core.photos import PhotoError, clean_evidence

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
-from core.pages import is_htmx, paginate, xlsx_download
+from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
 from core.periods import Period, month_of
 from orglife import excel
@@ -460,8 +460,7 @@ def warning_evidence(request, pk: int):
     warning = _warning(request.user, pk)
     if not warning.evidence:
         raise Http404
-    name = warning.evidence.name.rsplit("/", 1)[-1]
-    return FileResponse(warning.evidence.open("rb"), filename=name)
+    return serve(warning.evidence, download_name=warning.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -692,10 +691,7 @@ def record_photo(request, pk: int, photo_id: int):
     photo = rec.photos.filter(pk=photo_id).first()
     if photo is None:
         raise Http404
-    image = photo.thumbnail if request.GET.get("thumb") == "1" else photo.image
-    response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return serve(photo.thumbnail if request.GET.get("thumb") == "1" else photo.image)
 
 
 # --- a branch's calendar ----------------------------------------------------------------------

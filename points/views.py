@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for, visible
+from core.pages import serve
 from core.photos import PhotoError, clean_photo
 from orgs.models import Household, Member, Region
 from points import scope_rules
@@ -287,10 +288,7 @@ def proposal_action(request, pk: int, action: str):
 @login_required
 def proposal_photo(request, pk: int):
     proposal = get_for_user(request.user, PointProposal, pk)
-    field = proposal.thumbnail if request.GET.get("thumb") else proposal.photo
-    if not field:
-        raise Http404
-    return FileResponse(field.open("rb"), content_type="image/jpeg")
+    return serve(proposal.thumbnail if request.GET.get("thumb") else proposal.photo)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.scope import get_for_user, scope_for, visible
-from core.api import BINARY_200, ERRORS, ApiError, ErrorOut, Page, cleaned_photos, serve
+from core.api import BINARY_200, ERRORS, ApiError, ErrorOut, Page, cleaned_photos
+from core.pages import serve
 from core.paths import subtree_q
 from core.photos import PhotoError, clean_photo
 from orgs.api import Ref

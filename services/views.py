@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
-from core.pages import paginate, xlsx_download
+from core.pages import paginate, serve, xlsx_download
 from core.paths import ancestor_paths, subtree_q
 from orgs.models import Household, Member, Region, Unit
 from orgs.scope_rules import may_see_counts
@@ -426,8 +426,7 @@ def request_photo(request, pk: int, photo_id: int):
     photo = RequestPhoto.objects.filter(request=obj, pk=photo_id).first()
     if photo is None:
         raise Http404
-    image = photo.thumbnail if request.GET.get("thumb") else photo.image
-    return FileResponse(image.open("rb"), content_type="image/jpeg")
+    return serve(photo.thumbnail if request.GET.get("thumb") else photo.image)
 
 
 # --- the catalogue and the centres -------------------------------------------------------
@@ -868,8 +867,7 @@ def wish_photo(request, pk: int, photo_id: int):
     photo = WishPhoto.objects.filter(wish=obj, pk=photo_id).first()
     if photo is None:
         raise Http404
-    image = photo.thumbnail if request.GET.get("thumb") else photo.image
-    return FileResponse(image.open("rb"), content_type="image/jpeg")
+    return serve(photo.thumbnail if request.GET.get("thumb") else photo.image)
 
 
 # --- dual registration -------------------------------------------------------------------
