@@ -26,7 +26,6 @@ from core.paths import subtree_q
 from core.photos import PhotoError, clean_photo
 from orgs.api import Ref
 from orgs.models import Household, Region
-from services import scope_rules
 from services.domain import figures, requests, wishes
 from services.domain.requests import RequestRefused
 from services.models import (
@@ -155,9 +154,6 @@ class RequestPhotoOut(Schema):
     @staticmethod
     def resolve_thumbnail_url(obj: Any) -> str:
         return RequestPhotoOut.resolve_url(obj) + "?thumb=true"
-
-
-REQUEST_ACTIONS = ["dispatch", "reject", "accept", "send_back", "finish", "rate", "reopen"]
 
 
 class RequestOut(Schema):
@@ -326,28 +322,9 @@ class RegistrationOut(Schema):
 # Helpers
 
 
-def request_actions(user: Any, obj: ServiceRequest) -> list[str]:
-    dispatcher = scope_rules.is_dispatcher(user, obj)
-    unit = scope_rules.is_handling_unit(user, obj)
-    requester = scope_rules.is_requester(user, obj)
-    status = obj.status
-    allowed = {
-        "dispatch": dispatcher and status == RequestStatus.SUBMITTED,
-        "reject": dispatcher and status == RequestStatus.SUBMITTED,
-        "accept": unit and status == RequestStatus.DISPATCHED,
-        "send_back": unit and status == RequestStatus.DISPATCHED,
-        "finish": status == RequestStatus.ACCEPTED and (dispatcher if obj.self_handled else unit),
-        "rate": requester and status == RequestStatus.DONE,
-        "reopen": requester
-        and status in (RequestStatus.DONE, RequestStatus.RATED)
-        and obj.reopened < requests.MAX_REOPENINGS,
-    }
-    return [action for action in REQUEST_ACTIONS if allowed[action]]
-
-
 def request_detail_of(request: HttpRequest, pk: int) -> ServiceRequest:
     obj = get_for_user(request.user, REQUESTS, pk)
-    obj.actions = request_actions(request.user, obj)  # type: ignore[attr-defined]
+    obj.actions = requests.available(request.user, obj)  # type: ignore[attr-defined]
     return obj
 
 
@@ -503,7 +480,7 @@ def _move(request: HttpRequest, id: int, work) -> ServiceRequest:
         raise refused(error) from None
     # The moved row itself (refreshed by the domain): after a send-back the unit no longer
     # sees it in lists, but it is told what became of it.
-    obj.actions = request_actions(request.user, obj)  # type: ignore[attr-defined]
+    obj.actions = requests.available(request.user, obj)  # type: ignore[attr-defined]
     return obj
 
 

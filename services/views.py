@@ -22,7 +22,7 @@ from core.pages import paginate, serve, xlsx_download
 from core.paths import ancestor_paths, subtree_q
 from orgs.models import Household, Member, Region, Unit
 from orgs.scope_rules import may_see_counts
-from services import excel, scope_rules
+from services import excel
 from services.domain import catalogue, figures, requests, wishes
 from services.forms import (
     CentreForm,
@@ -321,19 +321,7 @@ def request_detail(request, pk: int):
 
 
 def _detail_context(user, obj: ServiceRequest, **forms) -> dict:
-    dispatcher = scope_rules.is_dispatcher(user, obj)
-    unit = scope_rules.is_handling_unit(user, obj)
-    requester = scope_rules.is_requester(user, obj)
-    status = obj.status
-    can = {
-        "dispatch": dispatcher and status == RequestStatus.SUBMITTED,
-        "accept": unit and status == RequestStatus.DISPATCHED,
-        "finish": status == RequestStatus.ACCEPTED and (dispatcher if obj.self_handled else unit),
-        "rate": requester and status == RequestStatus.DONE,
-        "reopen": requester
-        and status in (RequestStatus.DONE, RequestStatus.RATED)
-        and obj.reopened < requests.MAX_REOPENINGS,
-    }
+    can = dict.fromkeys(requests.available(user, obj), True)  # the template asks can.<move>
     context = {
         "obj": obj,
         "events": obj.events.select_related("actor", "unit"),
@@ -341,11 +329,12 @@ def _detail_context(user, obj: ServiceRequest, **forms) -> dict:
         "can": can,
         "overdue": requests.is_overdue(obj),
     }
-    if can["dispatch"]:
+    if "dispatch" in can:
+        proposed = requests.proposed_unit(obj)
         context["dispatch_form"] = forms.get("dispatch") or DispatchForm(
-            units=requests.units_for(obj), proposed=requests.proposed_unit(obj)
+            units=requests.units_for(obj), proposed=proposed
         )
-        context["proposed"] = requests.proposed_unit(obj)
+        context["proposed"] = proposed
     context["note_form"] = forms.get("note") or NoteForm()
     context["finish_form"] = forms.get("finish") or FinishForm()
     context["rate_form"] = forms.get("rate") or RateForm()

@@ -370,6 +370,29 @@ def rate(actor, request: ServiceRequest, rating: int, comment: str = "") -> Serv
 
 MAX_REOPENINGS = 1
 
+MOVES = ("dispatch", "reject", "accept", "send_back", "finish", "rate", "reopen")
+
+
+def available(user, obj: ServiceRequest) -> list[str]:
+    """The moves ``user`` may make on ``obj`` in its present status, as the pages and the API
+    offer them (each move checks again when it is made)."""
+    dispatcher = scope_rules.is_dispatcher(user, obj)
+    unit = scope_rules.is_handling_unit(user, obj)
+    requester = scope_rules.is_requester(user, obj)
+    status = obj.status
+    allowed = {
+        "dispatch": dispatcher and status == RequestStatus.SUBMITTED,
+        "reject": dispatcher and status == RequestStatus.SUBMITTED,
+        "accept": unit and status == RequestStatus.DISPATCHED,
+        "send_back": unit and status == RequestStatus.DISPATCHED,
+        "finish": status == RequestStatus.ACCEPTED and (dispatcher if obj.self_handled else unit),
+        "rate": requester and status == RequestStatus.DONE,
+        "reopen": requester
+        and status in (RequestStatus.DONE, RequestStatus.RATED)
+        and obj.reopened < MAX_REOPENINGS,
+    }
+    return [move for move in MOVES if allowed[move]]
+
 
 @transaction.atomic
 def reopen(actor, request: ServiceRequest, reason: str) -> ServiceRequest:
