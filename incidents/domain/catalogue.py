@@ -97,18 +97,17 @@ def builtin(code: str) -> IncidentState:
     cached = _BUILTIN_CACHE.get((alias, code))
     if cached is not None:
         return cached
-    found = IncidentState.objects.filter(region__isnull=True, code=code).first()
-    if found is not None:
-        # Kept once the reading transaction commits: a row read in a transaction that rolls
-        # back may have been made in it (by the fallback below, or a flush's remaking).
-        transaction.on_commit(lambda: _BUILTIN_CACHE.setdefault((alias, code), found), alias)
-        return found
-    for position, (known, label, kind) in enumerate(BUILTIN_STATES):
-        if known == code:
-            return IncidentState.objects.create(
-                region=None, code=code, label=label, kind=kind, position=position
-            )
-    raise LookupError(code)
+    rows = IncidentState.objects.using(alias).filter(region__isnull=True, code=code)
+    found = rows.first()
+    if found is None:
+        if code not in {known for known, _, _ in BUILTIN_STATES}:
+            raise LookupError(code)
+        ensure_builtin_states(using=alias)
+        return rows.get()
+    # Kept once the reading transaction commits: a row read in a transaction that rolls back
+    # may have been made in it (above, or by a flush's remaking).
+    transaction.on_commit(lambda: _BUILTIN_CACHE.setdefault((alias, code), found), alias)
+    return found
 
 
 def ensure_builtin_states(using: str = "default", **kwargs) -> None:
