@@ -678,11 +678,19 @@ def routing(request):
     if may_see_counts(request.user, home):
         places = _places(visible(request.user, Region), home)
     page = paginate(request, rows)
+    # Which of the page's rules the user may remove: the scope's write rule, in one query.
+    removable = (
+        set(
+            visible(request.user, RoutingRule, write=True)
+            .filter(pk__in=[rule.pk for rule in page])
+            .values_list("pk", flat=True)
+        )
+        if may_write
+        else set()
+    )
     for rule in page:
         rule.from_above = rule.region_path != node.path and node.path.startswith(rule.region_path)
-        rule.removable = may_write and (
-            scope.is_superuser or any(rule.region_path.startswith(p) for p in scope.admin_paths)
-        )
+        rule.removable = rule.pk in removable
     return render(
         request,
         "services/routing.html",
