@@ -1,7 +1,9 @@
-"""Form pieces every app's phone forms share: several photos from one file input, each
-checked by content, and the phone's own clock."""
+"""Form pieces every app's forms share: several photos from one file input, each checked by
+content, the phone's own clock, and a domain refusal shown beside the fields."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from django import forms
 from django.utils import timezone
@@ -43,3 +45,16 @@ def parse_device_time(value: str) -> datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+class Refusal(Protocol):
+    """What every domain's refusal carries: its reasons by field (``""``: the whole form)."""
+
+    errors: Mapping[str, Sequence[str]]
+
+
+def apply_refusal(form: forms.Form, refused: Refusal) -> None:
+    """Put the domain's reasons beside the fields they are about (or above the form)."""
+    for name, reasons in refused.errors.items():
+        for reason in reasons:
+            form.add_error(name if name in form.fields else None, reason)

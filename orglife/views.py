@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
+from core.forms import apply_refusal
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
 from core.periods import Period, month_of
@@ -528,12 +529,6 @@ def _members(user, organization: Organization) -> list[Member]:
     return list(visible(user, Member).filter(organization=organization).order_by("name", "pk"))
 
 
-def _apply_refusal(form, error: records.RecordRefused) -> None:
-    for name, reasons in error.errors.items():
-        for reason in reasons:
-            form.add_error(name if name in form.fields else None, reason)
-
-
 def _pick_organization(request, organizations, template_title):
     return render(
         request,
@@ -578,7 +573,7 @@ def record_new(request):
                     photos=form.cleaned_data["photos"],
                 )
             except records.RecordRefused as error:
-                _apply_refusal(form, error)
+                apply_refusal(form, error)
             else:
                 messages.success(request, gettext("记录已上传。"))
                 return redirect("orglife:record", rec.pk)
@@ -647,7 +642,7 @@ def record_edit(request, pk: int):
                     reason=form.cleaned_data["reason"],
                 )
             except records.RecordRefused as error:
-                _apply_refusal(form, error)
+                apply_refusal(form, error)
             else:
                 messages.success(request, gettext("记录已更正。"))
                 return redirect("orglife:record", rec.pk)

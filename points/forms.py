@@ -5,15 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from points.domain.errors import PointsRefused
 from points.models import PointRule
-
-
-def apply_refusal(form: forms.Form, refused: PointsRefused) -> None:
-    """Put the domain's messages beside the fields they are about (or above the form)."""
-    for name, messages in refused.errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class ProposeForm(forms.Form):

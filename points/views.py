@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for, visible
+from core.forms import apply_refusal
 from core.pages import serve
 from core.photos import PhotoError, clean_photo
 from orgs.models import Household, Member, Region
@@ -30,7 +31,6 @@ from points.forms import (
     ProposeForm,
     RuleForm,
     StoreForm,
-    apply_refusal,
 )
 from points.models import (
     AssemblyMeeting,

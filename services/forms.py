@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MultiplePhotoField
 from core.photos import PhotoError, clean_photo
 from orgs.models import Household, Region, Unit
-from services.domain.catalogue import CatalogueRefused, CentreInput, ItemInput
+from services.domain.catalogue import CentreInput, ItemInput
 from services.domain.requests import RequestInput
 from services.domain.wishes import WishInput
 from services.models import Level, RequestStatus, ServiceCategory, ServiceItem
@@ -36,13 +36,6 @@ def item_choices(items, blank=FREE_TEXT) -> list:
     for item in items:
         groups.setdefault(item.category.name, []).append((item.pk, item.name))
     return [("", blank), *groups.items()]
-
-
-def apply_refusal(form: forms.Form, refused: CatalogueRefused) -> None:
-    """Put the domain's reasons beside the fields they are about (or above the form)."""
-    for name, reasons in refused.errors.items():
-        for reason in reasons:
-            form.add_error(name if name in form.fields else None, reason)
 
 
 def region_choices(regions, top_depth: int) -> list[tuple[int, str]]:

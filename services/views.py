@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
+from core.forms import apply_refusal
 from core.pages import paginate, serve, xlsx_download
 from core.paths import ancestor_paths, subtree_q
 from orgs.models import Household, Member, Region, Unit
@@ -38,7 +39,6 @@ from services.forms import (
     RouteForm,
     WindowFormSet,
     WishForm,
-    apply_refusal,
     region_choices,
     window_initial,
 )
@@ -86,12 +86,6 @@ def _period(year: int | None) -> tuple[datetime, datetime, str]:
 def _year(request) -> int | None:
     value = request.GET.get("year", "")
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
-
-
-def _apply_refusal(form, error: requests.RequestRefused) -> None:
-    for name, reasons in error.errors.items():
-        for reason in reasons:
-            form.add_error(name if name in form.fields else None, reason)
 
 
 def _county_for(user) -> Region:
@@ -287,7 +281,7 @@ def request_new(request):
             try:
                 created = requests.submit_request(request.user, form.request_input())
             except requests.RequestRefused as error:
-                _apply_refusal(form, error)
+                apply_refusal(form, error)
             else:
                 messages.success(request, gettext("诉求已提交，村（社区）将尽快派单办理。"))
                 return redirect("services:request", created.pk)
@@ -398,7 +392,7 @@ def request_action(request, pk: int, action: str):
     except requests.RequestRefused as error:
         target = forms.get(action if action in ("dispatch", "finish", "rate") else "note")
         if target is not None:
-            _apply_refusal(target, error)
+            apply_refusal(target, error)
         obj.refresh_from_db()
         context = _detail_context(request.user, obj, **forms)
         context["refusal"] = [m for ms in error.errors.values() for m in ms]
@@ -797,7 +791,7 @@ def wish_new(request):
         try:
             wish = wishes.post_wish(request.user, form.wish_input(own))
         except wishes.WishRefused as error:
-            _apply_refusal(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, gettext("心愿已发布到本村（社区）心愿墙。"))
             return redirect("services:wish", wish.pk)
@@ -850,7 +844,7 @@ def wish_action(request, pk: int, action: str):
             wishes.confirm_wish(request.user, obj, request.POST.get("note", ""))
     except wishes.WishRefused as error:
         if form is not None:
-            _apply_refusal(form, error)
+            apply_refusal(form, error)
         return wish_detail(
             request, pk, form=form, refusal=[m for ms in error.errors.values() for m in ms]
         )
