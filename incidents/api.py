@@ -16,7 +16,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from accounts.models import User
 from accounts.scope import get_for_user, scope_for, visible
 from core.api import ERRORS, ApiError, ErrorOut, Forbidden, Page, cleaned_photos, invalid
 from core.paths import subtree_q
@@ -366,7 +365,9 @@ def _move(request: HttpRequest, id: int, action: str) -> Incident:
     try:
         if action == "assign":
             assignee = moves.Assignee(
-                user=User.objects.filter(pk=body.user).first() if body.user else None,
+                user=moves.assignable_users(user, incident).filter(pk=body.user).first()
+                if body.user
+                else None,
                 unit=moves.assignable_units(incident).filter(pk=body.unit).first()
                 if body.unit
                 else None,

@@ -114,6 +114,8 @@ def test_it_reports_lists_moves_and_conforms(world, api, client):
     forbidden = worker.post_json(f"/api/incidents/{pk}/assign", {"user": world.grid_worker.pk})
     assert forbidden.status_code == 403
     check(document, "/api/incidents/{id}/assign", forbidden, "post")
+    elsewhere = township.post_json(f"/api/incidents/{pk}/assign", {"user": world.outsider.pk})
+    assert elsewhere.status_code == 422
     moved = township.post_json(f"/api/incidents/{pk}/assign", {"user": world.grid_worker.pk})
     assert moved.status_code == 200 and moved.json()["state"]["code"] == "assigned"
     check(document, "/api/incidents/{id}/assign", moved, "post")
