@@ -2,9 +2,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts import throttle
 from accounts.forms import LoginForm
 from accounts.models import Role
 from accounts.roles import primary_assignment
@@ -24,6 +26,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """A locked-out account or address (``accounts.throttle``) gets 429, how long to
+        wait in words and in ``Retry-After``; the typed username stays."""
+        if not throttle.is_locked_out(self.request):
+            return super().form_invalid(form)
+        seconds = throttle.retry_after(self.request, form.data.get("username"))
+        form.errors[NON_FIELD_ERRORS] = form.error_class([throttle.lockout_message(seconds)])
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(seconds)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
