@@ -119,15 +119,22 @@ def lockout_response(
     return response
 
 
-def locked_usernames(usernames) -> set[str]:
-    """Which of ``usernames`` are locked out as accounts right now (their own count has
-    reached the account limit within the cool-off; an address lockout is not theirs)."""
+def locked_usernames(usernames=None):
+    """The usernames locked out as accounts right now (their own count has reached the
+    account limit within the cool-off; an address lockout is not theirs), among
+    ``usernames`` or all: a query of ``username`` values, usable as a subquery."""
     cool_off = get_cool_off()
-    attempts = AccessAttempt.objects.filter(username__in=list(usernames))
+    attempts = AccessAttempt.objects.all()
+    if usernames is not None:
+        attempts = attempts.filter(username__in=list(usernames))
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    counts = attempts.values("username").annotate(n=Sum("failures_since_start"))
-    return {row["username"] for row in counts if row["n"] >= settings.LOGIN_FAILURES_PER_ACCOUNT}
+    return (
+        attempts.values("username")
+        .annotate(n=Sum("failures_since_start"))
+        .filter(n__gte=settings.LOGIN_FAILURES_PER_ACCOUNT)
+        .values("username")
+    )
 
 
 def unlock_username(username: str) -> int:
