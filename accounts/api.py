@@ -41,6 +41,18 @@ class LockedOut(ErrorOut):
     auth=None,
     response={200: TokenOut, 401: ErrorOut, 422: InvalidOut, 429: LockedOut},
     summary="用账号和密码换取访问令牌",
+    openapi_extra={
+        "responses": {
+            429: {
+                "headers": {
+                    "Retry-After": {
+                        "description": "还需等待的秒数",
+                        "schema": {"type": "integer"},
+                    }
+                }
+            }
+        }
+    },
 )
 def issue_token(request: HttpRequest, credentials: Credentials, response: HttpResponse) -> Status:
     """A new bearer token for an active user. Wrong credentials and inactive users get the

@@ -215,6 +215,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_ENABLE_ADMIN = False
+# Successful logins are in the audit log already; axes keeps no second copy.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 # API tokens (POST /api/auth/token) expire this many days after they are issued (a fixed
