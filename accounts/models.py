@@ -27,7 +27,7 @@ class User(AbstractUser):
         """Any password change — by the user, an admin's reset, ``set_password()`` and
         ``save()`` anywhere — revokes all of the user's API tokens. (Django's own rehash of
         a password on login leaves ``_password`` unset and revokes nothing.)"""
-        password_changed = self._password is not None
+        password_changed = getattr(self, "_password", None) is not None
         super().save(*args, **kwargs)
         if password_changed:
             from accounts.domain.tokens import revoke_all

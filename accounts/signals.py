@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from accounts.roles import region_path_of
-from accounts.throttle import client_ip, is_locked_out
+from accounts.throttle import client_ip, was_refused_unchecked
 from audit.log import Action, record
 
 
@@ -41,7 +41,7 @@ def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
     account = account_named(username)
     summary = f"账号 {username}"
-    if request is not None and is_locked_out(request):
+    if request is not None and was_refused_unchecked(request):
         summary += "（已锁定，未校验密码）"
     record(
         None,

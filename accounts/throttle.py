@@ -95,7 +95,14 @@ def lockout_message(seconds: int) -> str:
 
 
 def is_locked_out(request: HttpRequest) -> bool:
+    """This login was refused for a lockout, or its failure just reached a limit."""
     return bool(getattr(request, "axes_locked_out", False))
+
+
+def was_refused_unchecked(request: HttpRequest) -> bool:
+    """This login was refused by an existing lockout, its password never checked (axes
+    counts no failure for it, so it has no fresh failure count)."""
+    return is_locked_out(request) and getattr(request, "axes_failures_since_start", None) is None
 
 
 def lockout_response(

@@ -84,3 +84,15 @@ def client_for(user):
     other = Client()
     other.force_login(user)
     return other
+
+
+def test_refused_attempts_during_a_lockout_are_marked_as_unchecked(world, client):
+    limit = settings.LOGIN_FAILURES_PER_ACCOUNT
+    fail(client, "resident", limit + 2)
+
+    summaries = list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED)
+        .order_by("id")
+        .values_list("object_repr", flat=True)
+    )
+    assert summaries == ["账号 resident"] * limit + ["账号 resident（已锁定，未校验密码）"] * 2
