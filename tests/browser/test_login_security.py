@@ -9,9 +9,7 @@ from tests.world import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_a_locked_phone_user_is_told_how_long_to_wait_and_an_admin_unlocks(
-    browser_world, page_for
-):
+def test_a_locked_phone_user_is_told_how_long_to_wait_and_an_admin_unlocks(browser_world, page_for):
     phone = page_for("phone")
     phone.goto("/login/")
     for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
