@@ -4,10 +4,13 @@ What a user may see and do follows from these rows alone (``accounts.scope``).""
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        """Any password change — by the user, an admin's reset, ``set_password()`` and
+        ``save()`` anywhere — revokes all of the user's API tokens. (Django's own rehash of
+        a password on login leaves ``_password`` unset and revokes nothing.)"""
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.domain.tokens import revoke_all
+
+            revoke_all(self, reason=gettext("修改密码"))
 
 
 class Role(models.TextChoices):
@@ -91,24 +105,55 @@ class RoleAssignment(models.Model):
                 raise ValidationError({field: gettext("该角色不应指定此项。")})
 
 
+def token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now: datetime | None = None) -> "ApiTokenQuerySet":
+        """Neither revoked nor expired (the user's being active is checked apart)."""
+        return self.filter(revoked__isnull=True, expires__gt=now or timezone.now())
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the token itself is
-    shown once, when issued."""
+    shown once, when issued. It expires ``settings.API_TOKEN_DAYS`` after it was issued
+    (fixed, not extended by use) and is revoked by ``POST /api/auth/logout``, by its user
+    or an admin above them on the pages, and by any change of the user's password."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires = models.DateTimeField(_("到期时间"), default=token_expiry)
+    revoked = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("访问令牌")
+        ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.digest[:8]}"
+        return f"{self.user} · {self.prefix}"
+
+    @property
+    def prefix(self) -> str:
+        """What the pages show of a token: the start of its digest (not of the token)."""
+        return self.digest[:8]
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.revoked is None and self.expires > (now or timezone.now())
 
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def create_for(cls, user: User) -> "tuple[str, ApiToken]":
         token = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.digest_of(token))
-        return token
+        return token, cls.objects.create(user=user, digest=cls.digest_of(token))
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        return cls.create_for(user)[0]

@@ -72,3 +72,12 @@ def navigation(user) -> dict[str, bool | str]:
             else ""
         ),
     }
+
+
+def region_path_of(user) -> str:
+    """Where a user's audit entries are placed: their primary assignment's region, so the
+    admins above them see them ("" for an account without a role: superusers only)."""
+    if user is None:
+        return ""
+    assignment = primary_assignment(user)
+    return assignment.region.path if assignment else ""

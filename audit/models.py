@@ -18,6 +18,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("登录锁定")
         VIEW_PERSONAL_DATA = "view_personal_data", _("查看个人信息")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

@@ -39,18 +39,24 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``, the token from ``POST /api/auth/token``. A header
-    that is present but wrong is refused outright rather than falling back to the session."""
+    that is present but wrong — unknown, expired, revoked, or of an inactive user — is
+    refused outright rather than falling back to the session. The token row is kept on the
+    request (``api_token``) for ``POST /api/auth/logout``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
+        now = timezone.now()
         found = (
-            ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
+            ApiToken.objects.usable(now)
+            .select_related("user")
+            .filter(digest=ApiToken.digest_of(token))
+            .first()
         )
         if found is None or not found.user.is_active:
             raise AuthenticationError()
-        now = timezone.now()
         if found.last_used is None or now - found.last_used >= LAST_USED_GRANULARITY:
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
         return found.user
 
 

@@ -5,6 +5,7 @@ One settings module, configured by environment variables. The embedded default i
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "points",
     "demo",
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login views' answers (accounts.throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lingyan.urls"
@@ -120,6 +124,13 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out account or address before the password is
+# checked; it logs no one in and has no ``get_user``, so ``force_login`` and sessions use
+# the model backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -178,3 +189,36 @@ HUEY["immediate"] = env_bool("LINGYAN_HUEY_IMMEDIATE", False)
 # Pages and API lists show this many rows; the API accepts ?limit= up to the maximum.
 PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
+
+# Login throttling (django-axes, wrapped by ``accounts.throttle``) on /login/ and
+# POST /api/auth/token. Failures are counted per account (the typed username, existing or
+# not) and per address (a village office behind one NAT shares one, hence the higher limit);
+# either reaching its limit refuses every login of that account or address, the right
+# password included, until ``LOGIN_COOLOFF`` has passed since the last counted failure.
+# Successful logins do not reset the counts (an attacker with one good account could
+# otherwise clear the address's count). Admins unlock an account of their subtree at
+# /accounts/security/; ``manage.py axes_reset_ip`` clears an address.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LINGYAN_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LINGYAN_LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LINGYAN_LOGIN_COOLOFF_MINUTES", "15"))
+# Behind a reverse proxy that appends the client to X-Forwarded-For, how many proxies to
+# count back from the right; 0 uses REMOTE_ADDR (a client-sent header is never trusted).
+LOGIN_PROXY_COUNT = int(os.environ.get("LINGYAN_PROXY_COUNT", "0"))
+AXES_ENABLED = env_bool("LINGYAN_LOGIN_THROTTLE", True)
+AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = False
+# A refused attempt during a lockout does not prolong it: the lockout ends by itself.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_ENABLE_ADMIN = False
+# Successful logins are in the audit log already; axes keeps no second copy.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# API tokens (POST /api/auth/token) expire this many days after they are issued (a fixed
+# lifetime, not extended by use); a password change revokes all of a user's tokens.
+API_TOKEN_DAYS = int(os.environ.get("LINGYAN_API_TOKEN_DAYS", "30"))

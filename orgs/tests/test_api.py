@@ -444,6 +444,7 @@ def test_region_list_counts_take_one_query_per_depth(world, login, django_assert
 
 PATHS = {
     "/api/auth/token",
+    "/api/auth/logout",
     "/api/regions/",
     "/api/regions/{id}",
     "/api/organizations/",
