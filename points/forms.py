@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from points.domain.proposals import MAX_TIMES
 from points.models import PointRule
 
 
@@ -22,7 +23,18 @@ class ProposeForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    times = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
+    times = forms.IntegerField(
+        label=_("次数"),
+        min_value=1,
+        max_value=MAX_TIMES,
+        initial=1,
+        error_messages={
+            "required": _("请填写次数。"),
+            "invalid": _("次数应为整数。"),
+            "min_value": _("次数至少为 1。"),
+            "max_value": _("次数过多：一次采分最多 %(limit_value)s 次。"),
+        },
+    )
     member = forms.ChoiceField(label=_("党员（党员积分项目）"), required=False)
     person_name = forms.CharField(
         label=_("网格员姓名（网格员积分项目）"), required=False, max_length=50
