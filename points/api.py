@@ -176,7 +176,7 @@ class BalanceOut(Schema):
 
 class LineIn(Schema):
     goods: int
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=store.MAX_QUANTITY)
 
 
 class RedeemIn(Schema):

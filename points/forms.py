@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from points.domain.proposals import MAX_TIMES
+from points.domain.store import MAX_ADD_STOCK
 from points.models import PointRule
 
 
@@ -96,10 +97,32 @@ class AssemblyForm(forms.Form):
     signed_by = forms.CharField(label=_("经办人"), required=False, max_length=50)
 
 
+ADD_STOCK_ERRORS = {
+    "required": _("请填写入库数量。"),
+    "invalid": _("入库数量应为整数。"),
+    "min_value": _("入库数量不能为负数。"),
+    "max_value": _("入库数量过大：一次最多入库 %(limit_value)s 件。"),
+}
+
+
 class GoodsForm(forms.Form):
     name = forms.CharField(label=_("商品名称"), max_length=100)
     price = forms.DecimalField(label=_("价格（元）"), max_digits=10, decimal_places=2, min_value=0)
-    add_stock = forms.IntegerField(label=_("入库数量"), min_value=0, initial=0)
+    add_stock = forms.IntegerField(
+        label=_("入库数量"),
+        min_value=0,
+        max_value=MAX_ADD_STOCK,
+        initial=0,
+        error_messages=ADD_STOCK_ERRORS,
+    )
+
+
+class RestockForm(forms.Form):
+    """One row of the shelf: pieces taken into stock."""
+
+    add_stock = forms.IntegerField(
+        label=_("入库数量"), min_value=0, max_value=MAX_ADD_STOCK, error_messages=ADD_STOCK_ERRORS
+    )
 
 
 class StoreForm(forms.Form):
