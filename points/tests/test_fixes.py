@@ -356,3 +356,11 @@ def test_the_receipt_is_printable_with_number_clerk_and_shanghai_time(world, log
     assert "data-print" in html and "print.js" in html and "print.css" in html
     assert "打印" in html and world.clerk.display_name in html
     assert login(world.outsider).get(f"/points/redemptions/{redemption.pk}/").status_code == 404
+
+
+def test_a_restock_of_unknown_goods_is_a_404_not_a_500(world, login):
+    _, shop = installed(world)
+    client = login(world.clerk)
+    for bad in ("abc", "99999999999999999999"):
+        page = client.post(f"/points/stores/{shop.pk}/", {"restock": bad, "add_stock": "1"})
+        assert page.status_code == 404, bad
