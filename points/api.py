@@ -113,7 +113,9 @@ class ProposalItemIn(Schema):
     household: int = Field(description="农户 id")
     rule: int = Field(description="施行中细则的积分项目 id")
     occurred_on: date
-    times: int = Field(1, ge=1)
+    times: int = Field(
+        1, ge=1, le=proposals.MAX_TIMES, description="次数（不超过该项目每周期上限所允许的次数）"
+    )
     note: str = ""
     member: int | None = Field(None, description="党员积分项目：本户的党员 id")
     person_name: str = ""
@@ -174,7 +176,7 @@ class BalanceOut(Schema):
 
 class LineIn(Schema):
     goods: int
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=store.MAX_QUANTITY)
 
 
 class RedeemIn(Schema):

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from points.domain.proposals import MAX_TIMES
+from points.domain.store import MAX_ADD_STOCK
 from points.models import PointRule
 
 
@@ -22,7 +24,18 @@ class ProposeForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    times = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
+    times = forms.IntegerField(
+        label=_("次数"),
+        min_value=1,
+        max_value=MAX_TIMES,
+        initial=1,
+        error_messages={
+            "required": _("请填写次数。"),
+            "invalid": _("次数应为整数。"),
+            "min_value": _("次数至少为 1。"),
+            "max_value": _("次数过多：一次采分最多 %(limit_value)s 次。"),
+        },
+    )
     member = forms.ChoiceField(label=_("党员（党员积分项目）"), required=False)
     person_name = forms.CharField(
         label=_("网格员姓名（网格员积分项目）"), required=False, max_length=50
@@ -84,10 +97,32 @@ class AssemblyForm(forms.Form):
     signed_by = forms.CharField(label=_("经办人"), required=False, max_length=50)
 
 
+ADD_STOCK_ERRORS = {
+    "required": _("请填写入库数量。"),
+    "invalid": _("入库数量应为整数。"),
+    "min_value": _("入库数量不能为负数。"),
+    "max_value": _("入库数量过大：一次最多入库 %(limit_value)s 件。"),
+}
+
+
 class GoodsForm(forms.Form):
     name = forms.CharField(label=_("商品名称"), max_length=100)
     price = forms.DecimalField(label=_("价格（元）"), max_digits=10, decimal_places=2, min_value=0)
-    add_stock = forms.IntegerField(label=_("入库数量"), min_value=0, initial=0)
+    add_stock = forms.IntegerField(
+        label=_("入库数量"),
+        min_value=0,
+        max_value=MAX_ADD_STOCK,
+        initial=0,
+        error_messages=ADD_STOCK_ERRORS,
+    )
+
+
+class RestockForm(forms.Form):
+    """One row of the shelf: pieces taken into stock."""
+
+    add_stock = forms.IntegerField(
+        label=_("入库数量"), min_value=0, max_value=MAX_ADD_STOCK, error_messages=ADD_STOCK_ERRORS
+    )
 
 
 class StoreForm(forms.Form):

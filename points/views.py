@@ -4,9 +4,11 @@ clerk pages (phone). Views parse, call ``points.domain`` and render; rows come o
 ``accounts.scope``."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -29,6 +31,7 @@ from points.forms import (
     AssemblyForm,
     GoodsForm,
     ProposeForm,
+    RestockForm,
     RuleForm,
     StoreForm,
 )
@@ -297,22 +300,38 @@ def proposal_photo(request, pk: int):
 
 @login_required
 def review_queue(request):
+    """The branch's queue, one form per step. Nothing is ticked when the page opens: the
+    user ticks proposals one by one, or asks for a whole step with 「全选」 (the static
+    ``select-all.js`` ticks the boxes in place; without JavaScript the link reloads the page
+    with that step's boxes ticked, naming the count). A post with nothing ticked is refused."""
     village = _managed_village(request)
     rows = visible(request.user, PointProposal, write=True).filter(region=village)
     assembly_form = AssemblyForm(initial={"held_on": timezone.localdate()})
+    step = ""
+    chosen: set[int] = set()
+    typed = {"signed_by": "", "reason": ""}
     if request.method == "POST":
         step = request.POST.get("step", "")
-        ids = [int(i) for i in request.POST.getlist("proposals") if i.isdigit()]
-        signed_by = request.POST.get("signed_by", "")
+        chosen = {int(i) for i in request.POST.getlist("proposals") if i.isdigit() and len(i) < 12}
+        ids = sorted(chosen)
+        typed = {k: request.POST.get(k, "") for k in typed}
+        signed_by = typed["signed_by"]
         try:
+            if step not in ("preliminary", "joint", "return", "approve"):
+                raise Http404
+            if step == "approve":
+                assembly_form = AssemblyForm(request.POST)
+            if not ids:
+                raise PointsRefused(
+                    {"proposals": [gettext("请先勾选要处理的采分（或点「全选」），再提交。")]}
+                )
             if step in ("preliminary", "joint"):
                 moved = proposals.review(request.user, ids, step, signed_by=signed_by)
             elif step == "return":
                 moved = proposals.return_proposal(
-                    request.user, ids, request.POST.get("reason", ""), signed_by=signed_by
+                    request.user, ids, typed["reason"], signed_by=signed_by
                 )
-            elif step == "approve":
-                assembly_form = AssemblyForm(request.POST)
+            else:
                 if not assembly_form.is_valid():
                     raise PointsRefused(gettext("请填写大会日期和大会记录。"))
                 data = assembly_form.cleaned_data
@@ -322,8 +341,6 @@ def review_queue(request):
                 moved = ledger.approve_at_assembly(
                     request.user, meeting, ids, signed_by=data["signed_by"]
                 )
-            else:
-                raise Http404
         except PointsRefused as refused:
             _refused(request, refused)
             if step == "approve":
@@ -331,15 +348,26 @@ def review_queue(request):
         else:
             messages.success(request, gettext("已处理 %(n)s 条。") % {"n": len(moved)})
             return redirect(f"{request.path}?region={village.pk}")
-    groups = [
-        (
-            status,
-            step,
-            label,
-            list(rows.filter(status=status).select_related("rule", "household")[:300]),
+    select_all = request.GET.get("select", "") if request.method == "GET" else ""
+    groups = []
+    for status, group_step, label in STEPS:
+        listed = list(rows.filter(status=status).select_related("rule", "household")[:300])
+        if select_all == group_step:
+            ticked = {p.pk for p in listed}
+        else:
+            ticked = chosen & {p.pk for p in listed}
+        groups.append(
+            {
+                "status": status,
+                "step": group_step,
+                "label": label,
+                "rows": [(p, p.pk in ticked) for p in listed],
+                "ticked": len(ticked),
+                "all_ticked": bool(listed) and select_all == group_step,
+                # what was typed stays in the form it was typed into
+                "typed": typed if group_step == step or (step == "return" and ticked) else {},
+            }
         )
-        for status, step, label in STEPS
-    ]
     open_objections = (
         visible(request.user, Objection, write=True)
         .filter(region_path=village.path, status=Objection.Status.OPEN)
@@ -353,6 +381,7 @@ def review_queue(request):
             "groups": groups,
             "assembly_form": assembly_form,
             "objections": open_objections,
+            "signed_by": typed["signed_by"],
         },
     )
 
@@ -513,7 +542,11 @@ def store_home(request):
 
 @login_required
 def store_page(request, pk: int):
+    """The store: find a household, the shelf with its intake, new goods, recent receipts,
+    and the settings — changed only by the village's branch account or an admin above; the
+    clerk sees them read-only (a clerk's post of them answers 403)."""
     shop = get_for_user(request.user, Store, pk, write=True)
+    may_configure = scope_rules.reviews(request.user, shop.region_path)
     search = (request.GET.get("q") or "").strip()
     found = []
     if search:
@@ -532,62 +565,110 @@ def store_page(request, pk: int):
             "threshold": shop.threshold,
         },
     )
+    restock_errors: dict[int, list[str]] = {}
+    restock_typed: dict[int, str] = {}
     if request.method == "POST":
-        try:
-            if "goods-name" in request.POST:
-                goods_form = GoodsForm(request.POST, prefix="goods")
-                if goods_form.is_valid():
+        if "goods-name" in request.POST:
+            goods_form = GoodsForm(request.POST, prefix="goods")
+            if goods_form.is_valid():
+                try:
                     store.save_goods(request.user, shop, **goods_form.cleaned_data)
+                except PointsRefused as refused:
+                    apply_refusal(goods_form, refused)
+                else:
                     messages.success(request, gettext("商品已上架。"))
                     return redirect("points:store", shop.pk)
-            elif "restock" in request.POST:
-                goods = get_for_user(
-                    request.user,
-                    Goods.objects.filter(store=shop),  # scope-ok: get_for_user applies it
-                    request.POST["restock"],
-                    write=True,
-                )
-                add = int(request.POST.get("add_stock") or 0)
-                store.save_goods(
-                    request.user,
-                    shop,
-                    name=goods.name,
-                    price=goods.price,
-                    add_stock=add,
-                    active=request.POST.get("active", "1") == "1",
-                    goods=goods,
-                )
-                messages.success(request, gettext("库存已更新。"))
-                return redirect("points:store", shop.pk)
+        elif "restock" in request.POST:
+            goods = get_for_user(
+                request.user,
+                Goods.objects.filter(store=shop),  # scope-ok: get_for_user applies it
+                request.POST["restock"],
+                write=True,
+            )
+            restock = RestockForm(request.POST)
+            if restock.is_valid():
+                try:
+                    store.save_goods(
+                        request.user,
+                        shop,
+                        name=goods.name,
+                        price=goods.price,
+                        add_stock=restock.cleaned_data["add_stock"],
+                        active=request.POST.get("active", "1") == "1",
+                        goods=goods,
+                    )
+                except PointsRefused as refused:
+                    restock_errors[goods.pk] = [m for ms in refused.errors.values() for m in ms]
+                else:
+                    messages.success(request, gettext("库存已更新。"))
+                    return redirect("points:store", shop.pk)
             else:
-                settings_form = StoreForm(request.POST, prefix="store")
-                if settings_form.is_valid():
+                restock_errors[goods.pk] = list(restock.errors.get("add_stock", []))
+            restock_typed[goods.pk] = request.POST.get("add_stock", "")
+        else:
+            if not may_configure:
+                raise PermissionDenied(
+                    gettext("超市的兑换比例和门槛只能由本村党支部或上级管理员修改。")
+                )
+            settings_form = StoreForm(request.POST, prefix="store")
+            if settings_form.is_valid():
+                try:
                     store.update_store(request.user, shop, **settings_form.cleaned_data)
+                except PointsRefused as refused:
+                    apply_refusal(settings_form, refused)
+                else:
                     messages.success(request, gettext("超市设置已保存。"))
                     return redirect("points:store", shop.pk)
-        except (PointsRefused, ValueError) as refused:
-            if isinstance(refused, PointsRefused):
-                apply_refusal(
-                    goods_form if "goods-name" in request.POST else settings_form, refused
-                )
-            else:
-                messages.error(request, gettext("请填写整数。"))
+    shelf = list(visible(request.user, Goods).filter(store=shop))
     context = {
         "shop": shop,
         "search": search,
         "found": found,
-        "goods": visible(request.user, Goods).filter(store=shop),
+        "goods": [(g, restock_errors.get(g.pk, []), restock_typed.get(g.pk, "0")) for g in shelf],
+        "restock_errors": restock_errors,
         "recent": visible(request.user, Redemption)
         .filter(store=shop)
         .select_related("household")[:10],
         "goods_form": goods_form,
         "settings_form": settings_form,
+        "may_configure": may_configure,
+        "max_add_stock": store.MAX_ADD_STOCK,
     }
     return render(request, "points/store.html", context)
 
 
+def _quantities(request, shelf: list[Goods]) -> tuple[dict[int, int], dict[int, str], list[str]]:
+    """The till's quantities as typed: (parsed, typed, errors). Empty is 0; anything but a
+    whole number from 0 to the stock (and ``store.MAX_QUANTITY``) is an error naming the
+    goods, and the typed text stays in its box."""
+    parsed: dict[int, int] = {}
+    typed: dict[int, str] = {}
+    errors: list[str] = []
+    for goods in shelf:
+        raw = (request.POST.get(f"qty_{goods.pk}") or "").strip()
+        typed[goods.pk] = raw
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 6:
+            errors.append(
+                gettext("“%(name)s”的数量应为 0 到 %(most)s 的整数。")
+                % {"name": goods.name, "most": min(goods.stock, store.MAX_QUANTITY)}
+            )
+        elif int(raw) > goods.stock:
+            errors.append(
+                gettext("“%(name)s”库存只有 %(stock)s 件。")
+                % {"name": goods.name, "stock": goods.stock}
+            )
+        elif int(raw):
+            parsed[goods.pk] = int(raw)
+    return parsed, typed, errors
+
+
 @login_required
 def redeem(request, pk: int, household_pk: int):
+    """The till: the shelf with a quantity box per goods, the household's available points
+    and a running total (points and yuan) kept by the static ``till.js`` as the clerk types
+    — and computed again here on submit, which is what is debited."""
     shop = get_for_user(request.user, Store, pk, write=True)
     row = get_for_user(
         request.user,
@@ -599,48 +680,78 @@ def redeem(request, pk: int, household_pk: int):
     household = row.household
     shelf = list(visible(request.user, Goods).filter(store=shop, active=True))
     quantities: dict[int, int] = {}
+    typed: dict[int, str] = {}
     errors: list[str] = []
+    status = 200
+    client_key = request.POST.get("client_key") or uuid.uuid4().hex
     if request.method == "POST":
-        for goods in shelf:
-            raw = (request.POST.get(f"qty_{goods.pk}") or "0").strip()
-            quantities[goods.pk] = int(raw) if raw.isdigit() else 0
-        try:
-            receipt = store.redeem(
-                request.user,
-                shop,
-                household,
-                [(g, q) for g, q in quantities.items() if q],
-                client_key=request.POST.get("client_key") or None,
-            )
-        except PointsRefused as refused:
-            errors = [m for ms in refused.errors.values() for m in ms]
-        else:
-            messages.success(request, gettext("兑换成功。"))
-            return redirect("points:receipt", receipt.pk)
+        quantities, typed, errors = _quantities(request, shelf)
+        if not errors:
+            try:
+                receipt = store.redeem(
+                    request.user,
+                    shop,
+                    household,
+                    sorted(quantities.items()),
+                    client_key=client_key[:64],
+                )
+            except PointsRefused as refused:
+                errors = [m for ms in refused.errors.values() for m in ms]
+                if refused.conflict:
+                    status = 409
+                    client_key = uuid.uuid4().hex  # the next press is a new exchange
+            else:
+                messages.success(request, gettext("兑换成功。"))
+                return redirect("points:receipt", receipt.pk)
+    prices = {g.pk: g.price for g in shelf}
+    total_yuan = sum((prices[g] * q for g, q in quantities.items()), Decimal("0.00"))
+    standing = store.standing(shop, household)
+    total_points = store.points_for(shop, total_yuan)
     context = {
         "shop": shop,
         "household": household,
-        "standing": store.standing(shop, household),
-        "shelf": [(g, store.points_for(shop, g.price), quantities.get(g.pk, 0)) for g in shelf],
+        "standing": standing,
+        "shelf": [
+            (g, store.points_for(shop, g.price), typed.get(g.pk, ""), int(g.price * 100))
+            for g in shelf
+        ],
         "errors": errors,
-        "client_key": request.POST.get("client_key") or uuid.uuid4().hex,
+        "client_key": client_key,
+        "total_points": total_points,
+        "total_yuan": total_yuan.quantize(Decimal("0.01")),
+        "remaining": standing.balance - total_points,
     }
-    return render(request, "points/redeem.html", context)
+    return render(request, "points/redeem.html", context, status=status)
 
 
 @login_required
 def receipt(request, pk: int):
+    """A receipt (兑换凭证) to print: store, household, goods, points, clerk, the time in
+    Asia/Shanghai, its number, and the balance just after this exchange."""
     redemption = get_for_user(
         request.user,
-        Redemption.objects.select_related("store", "household", "clerk").prefetch_related(
+        Redemption.objects.select_related("store__region", "household", "clerk").prefetch_related(
             "lines__goods"
         ),
         pk,
     )
+    entry = visible(request.user, PointEntry).filter(redemption=redemption).first()
+    balance_after = None
+    if entry is not None:
+        balance_after = (
+            visible(request.user, PointEntry)
+            .filter(household_id=redemption.household_id, pk__lte=entry.pk)
+            .aggregate(s=Sum("points"))["s"]
+        )
     return render(
         request,
         "points/receipt.html",
-        {"redemption": redemption, "balance": ledger.balance(redemption.household_id)},
+        {
+            "redemption": redemption,
+            "number": store.receipt_number(redemption),
+            "balance": balance_after if balance_after is not None else "—",
+            "may_redeem": scope_rules.runs_store(request.user, redemption.store),
+        },
     )
 
 

@@ -28,6 +28,9 @@ from points.models import PointProposal, PointRule, ProposalEvent
 Status = PointProposal.Status
 REVIEWING = [Status.PROPOSED, Status.PRELIMINARY, Status.JOINT]
 COUNTING = [*REVIEWING, Status.APPROVED]  # what a rule's cap counts
+# The most times one proposal may count a deed, whatever the rule: a proposal is one deed on
+# one day, so a larger number is a typing error (or an attack on the ledger's integers).
+MAX_TIMES = 100
 
 # step → (from, to, the body that takes it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -67,6 +70,25 @@ def proposable_rules(village, day: date) -> list[PointRule]:
     return list(book.rules.order_by("code")) if book is not None else []
 
 
+def max_times(rule: PointRule) -> int:
+    """The most times one proposal of ``rule`` may count: what its cap per period allows
+    (a rule of +2 capped at 8 a month: 4), and never more than ``MAX_TIMES``."""
+    if rule.cap is not None and rule.points:
+        return max(1, min(MAX_TIMES, rule.cap // abs(rule.points)))
+    return MAX_TIMES
+
+
+def times_message(rule: PointRule) -> str:
+    most = max_times(rule)
+    if rule.cap is not None and most < MAX_TIMES:
+        word = PERIOD_WORDS.get(rule.cap_period or "", "本期").removeprefix("本")
+        return (
+            f"次数过多：“{rule.name}”每次 {rule.points:+d} 分，每户{word}最多 {rule.cap} 分，"
+            f"一次最多 {most} 次。"
+        )
+    return f"次数过多：一次采分最多 {most} 次。"
+
+
 def _check(actor, item: ProposalInput, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     household, rule = item.household, item.rule
@@ -74,6 +96,8 @@ def _check(actor, item: ProposalInput, today: date) -> dict[str, list[str]]:
         errors.setdefault("occurred_on", []).append("发生日期不能晚于今天。")
     if item.times < 1:
         errors.setdefault("times", []).append("次数至少为 1。")
+    elif item.times > max_times(rule):
+        errors.setdefault("times", []).append(times_message(rule))
     book = rule_in_force(household.region_id, item.occurred_on)
     if book is None:
         errors.setdefault("rule", []).append(f"{item.occurred_on} 本村尚无施行中的积分细则。")

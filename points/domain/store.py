@@ -16,10 +16,19 @@ from django.utils import timezone
 
 from audit.log import Action, record
 from orgs.models import Household, Region
+from points import scope_rules
 from points.domain import ledger
 from points.domain.errors import PointsRefused
 from points.domain.periods import Quarter
 from points.models import Goods, PointEntry, Redemption, RedemptionLine, Store
+
+# Stock bounds: one intake at most MAX_ADD_STOCK pieces, a shelf at most MAX_STOCK of one
+# goods (a village store; a larger number is a typing error and would overflow the column).
+MAX_ADD_STOCK = 100_000
+MAX_STOCK = 1_000_000
+# The most pieces of one goods in one exchange.
+MAX_QUANTITY = 9_999
+REUSED_KEY = "该兑换编号已用于另一户的兑换，未重复扣分。请刷新页面后重新兑换。"
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,13 @@ def standing(store: Store, household: Household | int, day=None) -> Standing:
     )
 
 
+def receipt_number(redemption: Redemption) -> str:
+    """The number printed on a receipt: DH, the day in Asia/Shanghai, the store and the id
+    (DH20261204-3-000123); unique because the id is."""
+    day = timezone.localtime(redemption.at).strftime("%Y%m%d")
+    return f"DH{day}-{redemption.store_id}-{redemption.pk:06d}"
+
+
 @transaction.atomic
 def open_store(actor, village: Region, name: str = "", **settings) -> Store:
     """The village's store, created with the seed's defaults unless told otherwise.
@@ -78,7 +94,11 @@ def open_store(actor, village: Region, name: str = "", **settings) -> Store:
 
 @transaction.atomic
 def update_store(actor, store: Store, *, name: str, points_per_yuan: int, threshold: int) -> Store:
-    """Change the store's name, rate and threshold. Side effects: the store, an audit entry."""
+    """Change the store's name, rate and threshold: only the village's branch account or an
+    admin above it (``scope_rules.reviews``) — the clerk runs the till but does not set the
+    price of a point. Side effects: the store, an audit entry."""
+    if actor is not None and not scope_rules.reviews(actor, store.region_path):
+        raise PointsRefused("超市的兑换比例和门槛只能由本村党支部或上级管理员修改。")
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = ["请填写超市名称。"]
@@ -126,6 +146,8 @@ def save_goods(
         errors["price"] = ["价格应为大于 0 的金额，精确到分。"]
     if add_stock < 0:
         errors["add_stock"] = ["入库数量不能为负数。"]
+    elif add_stock > MAX_ADD_STOCK:
+        errors["add_stock"] = [f"入库数量过大：一次最多入库 {MAX_ADD_STOCK} 件。"]
     if errors:
         raise PointsRefused(errors)
     if goods is None:
@@ -134,9 +156,11 @@ def save_goods(
         )
         record(actor, Action.CREATE, goods, region_path=store.region_path)
         return goods
-    Goods.objects.filter(pk=goods.pk, store=store).update(
-        name=name.strip(), price=price, active=active, stock=F("stock") + add_stock
-    )
+    changed = Goods.objects.filter(
+        pk=goods.pk, store=store, stock__lte=MAX_STOCK - add_stock
+    ).update(name=name.strip(), price=price, active=active, stock=F("stock") + add_stock)
+    if changed != 1:
+        raise PointsRefused({"add_stock": [f"入库后库存将超过 {MAX_STOCK} 件的上限。"]})
     goods.refresh_from_db()
     record(
         actor,
@@ -162,7 +186,9 @@ def redeem(
     (``… WHERE balance >= x``, ``… WHERE stock >= q``), so two clerks pressing at the same
     moment can never overdraw either: the second finds the row changed and is refused.
 
-    With ``client_key``, a retry of a redemption already made by this clerk returns it.
+    With ``client_key``, a retry of a redemption already made by this clerk for this
+    household at this store returns it; the same key for another household (or store) is
+    refused as a conflict (409), never answered with the first household's receipt.
 
     Side effects: a Redemption with its lines, a redemption PointEntry, the balance, the
     goods' stock, one audit entry."""
@@ -171,6 +197,11 @@ def redeem(
     if key is not None:
         first = Redemption.objects.filter(clerk=actor, client_key=key).first()
         if first is not None:
+            if first.household_id != household.pk or first.store_id != store.pk:
+                raise PointsRefused(
+                    {"client_key": [REUSED_KEY]},
+                    conflict=True,
+                )
             return first
     if household.region_id != store.region_id:
         raise PointsRefused({"household": ["该户不属于本村，不能在本超市兑换。"]})
@@ -178,6 +209,8 @@ def redeem(
     for goods_id, quantity in lines:
         if quantity < 0:
             raise PointsRefused({"lines": ["数量不能为负数。"]})
+        if quantity > MAX_QUANTITY:
+            raise PointsRefused({"lines": [f"数量过大：每种商品一次最多 {MAX_QUANTITY} 件。"]})
         if quantity:
             wanted[goods_id] = wanted.get(goods_id, 0) + quantity
     if not wanted:
