@@ -1,5 +1,8 @@
-from accounts.roles import assignments_of, navigation
-from notifications.models import Notification
+from accounts.roles import assignments_of, nav_items, navigation
+from notifications.domain import unread_count
+
+# On a phone the main navigation shows this many items; the rest fold under 「更多」.
+PHONE_NAV_ITEMS = 4
 
 
 def roles(request):
@@ -7,8 +10,13 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    match = getattr(request, "resolver_match", None)
+    items = nav_items(user, match.view_name if match else "")
     return {
         "my_assignments": assignments_of(user),
         "nav": navigation(user),
-        "unread": lambda: Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "nav_items": items,
+        "nav_first": items[:PHONE_NAV_ITEMS],
+        "nav_more": items[PHONE_NAV_ITEMS:],
+        "unread": lambda: unread_count(user),
     }

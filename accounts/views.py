@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.roles import primary_assignment
 from accounts.scope import visible
 from audit.models import AuditEntry
+from core.todos import todos_for
 from incidents import views as incident_pages
 from orglife import views as orglife_pages
 from orgs.domain import committees
@@ -40,6 +41,7 @@ def home(request):
         return render(request, "accounts/home_none.html", context)
     role = assignment.role
     today = timezone.localdate()
+    context["todos"] = todos_for(request.user, assignment)
     if role == Role.ADMIN:
         region = assignment.region
         total, _ = committees.rollup(region, today)
@@ -59,7 +61,13 @@ def home(request):
             "grids": visible(request.user, Grid).filter(organization=organization),
             "household_count": visible(request.user, Household).count(),
         } | orglife_pages.branch_summary(request.user, organization)
-        context |= points_pages.branch_summary(request.user) | {"points_village": assignment.region}
+        context |= points_pages.branch_summary(request.user) | {
+            "points_village": assignment.region,
+            # the village's love supermarket, once it is open (the button would 404 before)
+            "points_store": visible(request.user, Store, write=True)
+            .filter(region_path=assignment.region.path)
+            .exists(),
+        }
     elif role == Role.GRID_WORKER:
         context |= {
             "grid": assignment.grid,
@@ -84,3 +92,10 @@ def home(request):
         return redirect("points:store_home")  # the clerk's home is the love supermarket
     context |= services_pages.home_summary(request.user, role, assignment)
     return render(request, f"accounts/home_{role}.html", context)
+
+
+@login_required
+def settings_page(request):
+    """The administration pages a user's roles use (the county's Open311 keys, …), kept out
+    of the main navigation; an account with none sees that there is nothing to set."""
+    return render(request, "accounts/settings.html")
