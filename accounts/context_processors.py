@@ -12,11 +12,13 @@ def roles(request):
         return {}
     match = getattr(request, "resolver_match", None)
     items = nav_items(user, match.view_name if match else "")
+    # 「更多」 holding a single item would hide it for nothing: then all fit on one line
+    shown = PHONE_NAV_ITEMS if len(items) > PHONE_NAV_ITEMS + 1 else len(items)
     return {
         "my_assignments": assignments_of(user),
         "nav": navigation(user),
         "nav_items": items,
-        "nav_first": items[:PHONE_NAV_ITEMS],
-        "nav_more": items[PHONE_NAV_ITEMS:],
+        "nav_first": items[:shown],
+        "nav_more": items[shown:],
         "unread": lambda: unread_count(user),
     }

@@ -50,12 +50,14 @@ def _value_label(field: models.Field | None, value: Any) -> str:
         if text not in labels and "," in text:  # a transition's "from" states
             return "、".join(labels.get(part, part) for part in text.split(","))
         return labels.get(text, text)
-    if field is not None and field.is_relation and field.related_model is not None:
-        related = field.related_model
+    related = field.related_model if field is not None and field.is_relation else None
+    if related is not None and not isinstance(related, str):
         names = {f.name for f in related._meta.get_fields()}
-        if {"code", "name"} <= names:
-            name = related._default_manager.filter(code=str(value)).values_list("name", flat=True)
-            found = list(name[:1])
+        title = next((n for n in ("label", "name") if n in names), None)
+        if "code" in names and title:
+            # a state kept as data (an incident's): its label; built-in ones first
+            rows = related._default_manager.filter(code=str(value)).order_by("pk")
+            found = list(rows.values_list(title, flat=True)[:1])
             if found:
                 return str(found[0])
     return str(value)
