@@ -11,12 +11,13 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {}
     match = getattr(request, "resolver_match", None)
-    items = nav_items(user, match.view_name if match else "")
+    sections = navigation(user)
+    items = nav_items(user, match.view_name if match else "", sections)
     # 「更多」 holding a single item would hide it for nothing: then all fit on one line
     shown = PHONE_NAV_ITEMS if len(items) > PHONE_NAV_ITEMS + 1 else len(items)
     return {
         "my_assignments": assignments_of(user),
-        "nav": navigation(user),
+        "nav": sections,
         "nav_items": items,
         "nav_first": items[:shown],
         "nav_more": items[shown:],

@@ -76,14 +76,14 @@ def navigation(user) -> dict[str, bool | str]:
     }
 
 
-def nav_items(user, view_name: str) -> list[dict]:
+def nav_items(user, view_name: str, nav: dict | None = None) -> list[dict]:
     """The main navigation of a user's roles, in order: each item's label (the title of the
     page it opens), url and whether the current page belongs to it. The inbox is not here:
     the header carries it, with the unread count, on every screen."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    nav = navigation(user)
+    nav = nav if nav is not None else navigation(user)
     name = view_name or ""
     items: list[tuple[str, str, bool]] = [
         (_("首页"), reverse("accounts:home"), name == "accounts:home")
