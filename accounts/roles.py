@@ -58,6 +58,8 @@ def navigation(user) -> dict[str, bool | str]:
         "services_centre": manages,
         "registrations": manages or bool(scope.member_ids),
         "open311": may_manage_keys(scope),
+        # the administration pages (Open311 keys, …) are behind 「设置」, not in the main nav
+        "settings": may_manage_keys(scope),
         "incidents": manages or bool(scope.grid_ids) or bool(scope.unit_ids),
         # the points system opens where each role works in it (a view name, or "")
         "points": (
@@ -81,3 +83,78 @@ def region_path_of(user) -> str:
         return ""
     assignment = primary_assignment(user)
     return assignment.region.path if assignment else ""
+
+
+def nav_items(user, view_name: str, nav: dict | None = None) -> list[dict]:
+    """The main navigation of a user's roles, in order: each item's label (the title of the
+    page it opens), url and whether the current page belongs to it. The inbox is not here:
+    the header carries it, with the unread count, on every screen."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    nav = nav if nav is not None else navigation(user)
+    name = view_name or ""
+    items: list[tuple[str, str, bool]] = [
+        (_("首页"), reverse("accounts:home"), name == "accounts:home")
+    ]
+
+    def add(label: str, url_name: str, active: bool, *args) -> None:
+        items.append((label, reverse(url_name, args=args), active))
+
+    if nav["tree"]:
+        add(_("组织架构"), "orgs:tree", "tree" in name or name in ORG_PAGES)
+    if nav["members"]:
+        add(_("党员"), "orgs:members", "member" in name and name != "orglife:my_attendance")
+    if nav["households"]:
+        add(_("农户"), "orgs:households", "household" in name)
+    if nav["committees"]:
+        add(_("两委结构"), "orgs:committees", "committee" in name)
+    if nav["transfer"]:
+        add(_("导入导出"), "orgs:transfer", "transfer" in name)
+    if nav["orglife"]:
+        add(
+            _("组织生活"),
+            "orglife:calendar" if nav["orglife_calendar"] else "orglife:centre",
+            name.startswith("orglife:") and name != "orglife:my_attendance",
+        )
+    if nav["attendance"]:
+        add(_("我的组织生活"), "orglife:my_attendance", name == "orglife:my_attendance")
+    if nav["points"] and (nav["points"] != "points:store_home" or _has_store(user)):
+        add(
+            _("积分"),
+            str(nav["points"]),
+            name.startswith("points:") or name.startswith("points_reports:"),
+        )
+    if nav["incidents"]:
+        add(_("网格事件"), "incidents:list", name.startswith("incidents:"))
+    if nav["services"]:
+        add(_("服务诉求"), "services:requests", name.startswith("services:request"))
+    if nav["services_centre"]:
+        add(_("服务诉求指挥中心"), "services:centre", name == "services:centre")
+    if nav["services"]:
+        add(_("微心愿"), "services:wishes", name.startswith("services:wish"))
+        add(
+            _("服务目录"),
+            "services:catalogue",
+            name.startswith("services:catalogue") or name == "services:item",
+        )
+    if nav["audit"]:
+        add(_("审计日志"), "audit:list", name == "audit:list")
+    if nav["settings"]:
+        add(
+            _("设置"),
+            "accounts:settings",
+            name == "accounts:settings" or name.startswith("open311:"),
+        )
+    return [{"label": label, "url": url, "active": active} for label, url, active in items]
+
+
+def _has_store(user) -> bool:
+    """A clerk's points section is their store: no store yet, no link to a 404."""
+    from accounts.scope import visible
+    from points.models import Store
+
+    return visible(user, Store, write=True).exists()
+
+
+ORG_PAGES = {"orgs:region", "orgs:grid", "orgs:organization"}

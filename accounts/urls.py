@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("accounts/users/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("accounts/security/", views.security, name="security"),
+    path("settings/", views.settings_page, name="settings"),
 ]

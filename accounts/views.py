@@ -19,6 +19,7 @@ from accounts.roles import assignments_of, primary_assignment
 from accounts.scope import get_for_user, scope_for, visible
 from audit.models import AuditEntry
 from core.pages import paginate
+from core.todos import todos_for
 from incidents import views as incident_pages
 from orglife import views as orglife_pages
 from orgs.domain import committees
@@ -60,6 +61,7 @@ def home(request):
         return render(request, "accounts/home_none.html", context)
     role = assignment.role
     today = timezone.localdate()
+    context["todos"] = todos_for(request.user, assignment)
     if role == Role.ADMIN:
         region = assignment.region
         total, _ = committees.rollup(region, today)
@@ -79,7 +81,13 @@ def home(request):
             "grids": visible(request.user, Grid).filter(organization=organization),
             "household_count": visible(request.user, Household).count(),
         } | orglife_pages.branch_summary(request.user, organization)
-        context |= points_pages.branch_summary(request.user) | {"points_village": assignment.region}
+        context |= points_pages.branch_summary(request.user) | {
+            "points_village": assignment.region,
+            # the village's love supermarket, once it is open (the button would 404 before)
+            "points_store": visible(request.user, Store, write=True)
+            .filter(region_path=assignment.region.path)
+            .exists(),
+        }
     elif role == Role.GRID_WORKER:
         context |= {
             "grid": assignment.grid,
@@ -210,3 +218,10 @@ def unlock(request, pk: int):
     else:
         messages.info(request, gettext("该账号当前没有被锁定。"))
     return redirect("accounts:security")
+
+
+@login_required
+def settings_page(request):
+    """The administration pages a user's roles use (the county's Open311 keys, …), kept out
+    of the main navigation; an account with none sees that there is nothing to set."""
+    return render(request, "accounts/settings.html")

@@ -46,3 +46,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def model_display(self) -> str:
+        """The kind of object, as a person names it (the model's verbose name)."""
+        from audit.labels import model_label
+
+        return model_label(self.model)
+
+    @property
+    def change_lines(self) -> list[dict[str, str]]:
+        """The changes with field labels and state labels (see ``audit.labels``)."""
+        from audit.labels import change_lines
+
+        return change_lines(self.model, self.changes)

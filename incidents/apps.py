@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from incidents import scope_rules  # noqa: F401  (registers the scope rules)
+        from incidents import scope_rules, todos  # noqa: F401  (registers the scope rules)
 
         post_migrate.connect(_builtin_states, sender=self)
 

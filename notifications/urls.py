@@ -5,5 +5,6 @@ from notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.open_notification, name="open"),
     path("read/", views.mark_all_read, name="mark_all_read"),
 ]

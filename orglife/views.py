@@ -208,8 +208,26 @@ def centre(request):
             "this_year": timezone.localdate().year,
             "chart": month_chart(figures.months),
             "open_warnings": open_warnings,
+            "on_time_days": requirements.settings_for(node.path).on_time_days,
+            **headline_periods(year, figures.current),
         },
     )
+
+
+def headline_periods(year: int, current: date) -> dict:
+    """What the headline figures cover, for the page to say so: the year's periods that have
+    ended (the months before the current one; a quarter or year counts in its last month),
+    and the month still running, which is shown apart and joins the headline once it ends."""
+    if year < current.year:
+        last_closed = 12
+    elif year == current.year:
+        last_closed = current.month - 1
+    else:
+        last_closed = 0
+    return {
+        "closed_through": last_closed,  # 0: no period of that year has ended yet
+        "running_month": current if year == current.year else None,
+    }
 
 
 @login_required

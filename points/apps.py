@@ -7,4 +7,4 @@ class PointsConfig(AppConfig):
     verbose_name = _("积分制")
 
     def ready(self) -> None:
-        from points import scope_rules  # noqa: F401
+        from points import scope_rules, todos  # noqa: F401

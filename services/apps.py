@@ -7,4 +7,4 @@ class ServicesConfig(AppConfig):
     verbose_name = _("党群服务")
 
     def ready(self) -> None:
-        from services import scope_rules  # noqa: F401
+        from services import scope_rules, todos  # noqa: F401

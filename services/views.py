@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -214,7 +214,13 @@ def request_list(request):
     return render(
         request,
         "services/request_list.html",
-        {"page": page, "form": form, "region": region, "now": timezone.now()},
+        {
+            "page": page,
+            "form": form,
+            "region": region,
+            "now": timezone.now(),
+            "can_submit": _may_submit(request.user),
+        },
     )
 
 
@@ -252,6 +258,16 @@ def _submission_context(user):
     if own is None and proxied is None:
         raise Http404
     return own, proxied
+
+
+def _may_submit(user) -> bool:
+    """Whether 我要办事 works for the user (a resident, or a proxy for households): the
+    button is shown only then."""
+    try:
+        _submission_context(user)
+    except Http404:
+        return False
+    return True
 
 
 def _catalogue_items(user, county: Region | None = None):
@@ -458,11 +474,7 @@ def catalogue_page(request):
 @login_required
 def item_detail(request, pk: int):
     item = get_for_user(request.user, ServiceItem.objects.select_related("category"), pk)
-    can_submit = True
-    try:
-        _submission_context(request.user)
-    except Http404:
-        can_submit = False
+    can_submit = _may_submit(request.user)
     return render(
         request,
         "services/item_detail.html",
@@ -930,7 +942,12 @@ def home_summary(user, role: str, assignment) -> dict:
             status__in=[RequestStatus.DISPATCHED, RequestStatus.ACCEPTED],
         )
         return {
-            "service_queue": list(queue.select_related("region", "item").order_by("due_at")[:10]),
+            # new work (awaiting acceptance) first, then by deadline
+            "service_queue": list(
+                queue.select_related("region", "item")
+                .annotate(new_first=Case(When(status=RequestStatus.DISPATCHED, then=0), default=1))
+                .order_by("new_first", "due_at")[:10]
+            ),
             "service_waiting": queue.filter(status=RequestStatus.DISPATCHED).count(),
             "service_overdue": queue.filter(due_at__lt=now).count(),
             "now": now,

@@ -22,7 +22,7 @@ from core.paths import ancestor_paths
 from incidents.domain import catalogue as c
 from incidents.models import Incident, IncidentEvent, IncidentState
 from incidents.scope_rules import is_assignee, is_reporter, is_superior
-from notifications.models import Notification
+from notifications.domain import notify
 from orgs.models import Unit
 
 OPEN_ANY = "*open"  # every state of kind open, built-in or the county's own
@@ -133,6 +133,26 @@ def _move(actor, incident: Incident, action: str, to: IncidentState, note: str =
     return event
 
 
+def _tell_reporter(actor, incident: Incident, event: IncidentEvent | None, title: str) -> None:
+    """The reporter (a grid worker, usually) hears how their report ended or that it went
+    back to work — unless they made the move themselves."""
+    if event is None or incident.reporter_id is None:
+        return
+    if getattr(actor, "pk", None) == incident.reporter_id:
+        return
+    body = f"{incident.type.name} · {incident.grid.name}"
+    if event.note:
+        body += f"：{event.note}"
+    notify(
+        [incident.reporter_id],
+        f"incident-{event.action}:{event.pk}",
+        f"{title}：{incident.description[:60]}",
+        body[:300],
+        f"/incidents/{incident.pk}/",
+        at=event.at,
+    )
+
+
 def _plain(fields: dict[str, Any]) -> dict[str, list[Any]]:
     return {
         name: ["", str(value) if value is not None else None]
@@ -207,19 +227,13 @@ def assign(actor, incident: Incident, to: Assignee, note: str = "") -> bool:
                 "user_id", flat=True
             )
         )
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id,
-                key=f"incident-assign:{event.pk}",
-                title=f"交办：{incident.type.name} · {incident.grid.name}",
-                body=incident.description[:200],
-                url=f"/incidents/{incident.pk}/",
-                created_at=event.at,
-            )
-            for user_id in sorted(set(recipients))
-        ],
-        ignore_conflicts=True,
+    notify(
+        recipients,
+        f"incident-assign:{event.pk}",
+        f"交办：{incident.type.name} · {incident.grid.name}",
+        incident.description[:200],
+        f"/incidents/{incident.pk}/",
+        at=event.at,
     )
     return True
 
@@ -263,10 +277,9 @@ def resolve(
 @transaction.atomic
 def close(actor, incident: Incident, note: str = "") -> bool:
     """The reporter or a superior verifies the result and closes the incident (核实关闭)."""
-    return (
-        _move(actor, incident, "close", c.builtin(c.CLOSED), note, closed_at=timezone.now())
-        is not None
-    )
+    event = _move(actor, incident, "close", c.builtin(c.CLOSED), note, closed_at=timezone.now())
+    _tell_reporter(actor, incident, event, "您上报的事件已关闭")
+    return event is not None
 
 
 @transaction.atomic
@@ -275,6 +288,7 @@ def reopen(actor, incident: Incident, note: str) -> bool:
     if not note.strip():
         raise MoveRefused({"note": ["请说明退回原因。"]})
     event = _move(actor, incident, "reopen", c.builtin(c.IN_PROGRESS), note, resolved_at=None)
+    _tell_reporter(actor, incident, event, "您上报的事件已退回重办")
     return event is not None
 
 
@@ -295,6 +309,7 @@ def mark_duplicate(actor, incident: Incident, original: Incident, note: str = ""
         duplicate_of=original,
         closed_at=timezone.now(),
     )
+    _tell_reporter(actor, incident, event, "您上报的事件被标记为重复")
     return event is not None
 
 
@@ -303,10 +318,9 @@ def mark_invalid(actor, incident: Incident, note: str) -> bool:
     """Not a real incident (无效信息): closed, and not counted as a valid report."""
     if not note.strip():
         raise MoveRefused({"note": ["请说明无效的原因。"]})
-    return (
-        _move(actor, incident, "invalid", c.builtin(c.INVALID), note, closed_at=timezone.now())
-        is not None
-    )
+    event = _move(actor, incident, "invalid", c.builtin(c.INVALID), note, closed_at=timezone.now())
+    _tell_reporter(actor, incident, event, "您上报的事件被认定为无效")
+    return event is not None
 
 
 @transaction.atomic

@@ -184,15 +184,40 @@ def rectify(actor, warning: Warning, explanation: str, evidence=None) -> bool:
 
 @transaction.atomic
 def close(actor, warning: Warning, note: str = "") -> bool:
-    return _move(actor, warning, "close", note)
+    """A superior closes (销号) a rectified warning; the organization's accounts hear of it."""
+    moved = _move(actor, warning, "close", note)
+    if moved:
+        _tell_organization(warning, "close", f"预警已销号：{warning.activity_type.name}", note)
+    return moved
 
 
 @transaction.atomic
 def reopen(actor, warning: Warning, note: str) -> bool:
-    """A superior sends a rectification back, with the reason."""
+    """A superior sends a rectification back, with the reason, to the organization."""
     if not note.strip():
         raise ValueError("请说明退回原因。")
-    return _move(actor, warning, "reopen", note.strip())
+    moved = _move(actor, warning, "reopen", note.strip())
+    if moved:
+        title = f"整改被退回：{warning.activity_type.name}"
+        _tell_organization(warning, "reopen", title, note.strip())
+    return moved
+
+
+def _tell_organization(warning: Warning, action: str, title: str, note: str) -> None:
+    from accounts.models import Role, RoleAssignment
+    from notifications.domain import notify
+
+    event = warning.events.order_by("-pk").first()
+    users = RoleAssignment.objects.filter(
+        role=Role.BRANCH, organization_id=warning.organization_id
+    ).values_list("user_id", flat=True)
+    notify(
+        users,
+        f"warning-{action}:{event.pk if event else warning.pk}",
+        title,
+        f"{warning.period_start} 至 {warning.period_end}" + (f"：{note}" if note else ""),
+        f"/orglife/warnings/{warning.pk}/",
+    )
 
 
 def rectify_with_record(actor, rec: ActivityRecord, activity_type: ActivityType) -> None:

@@ -66,8 +66,11 @@ def test_township_admin_sees_the_gap_and_the_branch_closes_it(world, orglife, cl
     assert Notification.objects.filter(user=world.branch, key=f"warning:{warning.pk}").exists()
     client.force_login(world.branch)
     inbox = client.get("/inbox/").content.decode()
-    assert f"/orglife/warnings/{warning.pk}/" in inbox
-    assert '消息 <span class="count">2</span>' in inbox  # two warnings unread
+    notice = Notification.objects.get(user=world.branch, key=f"warning:{warning.pk}")
+    assert f"/inbox/{notice.pk}/" in inbox  # opening it marks it read, then goes to it
+    assert client.get(f"/inbox/{notice.pk}/")["Location"] == f"/orglife/warnings/{warning.pk}/"
+    inbox = client.get("/inbox/").content.decode()
+    assert '消息 <span class="count">1</span>' in inbox  # two warnings, one read
 
     with at(FEB_6 + timedelta(minutes=20)):
         response = client.post(

@@ -179,7 +179,29 @@ def approve_at_assembly(
     entries = post_awards(proposals, now)
     for p in proposals:
         record(actor, Action.UPDATE, p, region_path=p.region_path, summary=f"审议通过 {p}")
+    _tell_households(entries, meeting, now)
     return entries
+
+
+def _tell_households(entries: Sequence[PointEntry], meeting: AssemblyMeeting, now) -> None:
+    """Each household's residents hear of the points the assembly approved for them (one
+    message per household and meeting)."""
+    from notifications.domain import notify, residents_by_household
+
+    totals: dict[int, int] = defaultdict(int)
+    for e in entries:
+        if e.household_id is not None:
+            totals[e.household_id] += e.points
+    residents = residents_by_household(totals)
+    for household_id, points in sorted(totals.items()):
+        notify(
+            residents.get(household_id, []),
+            f"points-approved:{meeting.pk}:{household_id}",
+            f"积分已审议通过：{points:+d} 分",
+            f"{meeting.held_on} 村民（代表）大会审议通过您家的积分，合计 {points:+d} 分。",
+            f"/points/households/{household_id}/",
+            at=now,
+        )
 
 
 def post_awards(proposals: Sequence[PointProposal], now) -> list[PointEntry]:

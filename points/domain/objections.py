@@ -97,4 +97,20 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, resolution: 
             return_proposal(actor, [proposal.pk], f"异议成立：{resolution}")
     objection.refresh_from_db()
     record(actor, Action.UPDATE, objection, region_path=objection.region_path)
+    _tell_household(objection)
     return objection
+
+
+def _tell_household(objection: Objection) -> None:
+    """The household's residents hear how their objection was decided."""
+    from notifications.domain import notify, residents_of
+
+    verdict = "异议成立" if objection.status == Objection.Status.UPHELD else "异议不成立"
+    notify(
+        [*residents_of(objection.household_id), objection.raised_by_id],
+        f"objection-decided:{objection.pk}",
+        f"您的积分异议已处理：{verdict}",
+        f"处理意见：{objection.resolution}",
+        f"/points/households/{objection.household_id}/",
+        at=objection.resolved_at,
+    )

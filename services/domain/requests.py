@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment
 from audit.log import Action, record
 from core.photos import CleanPhoto
-from notifications.models import Notification
+from notifications.domain import notify
 from orgs.models import Household, Region, Unit
 from services import scope_rules
 from services.models import (
@@ -458,21 +458,13 @@ def _requesters(request: ServiceRequest) -> list[int]:
 
 def _notify(user_ids: Sequence[int], event: RequestEvent, title: str, body: str) -> None:
     """One inbox message per person and event; a repeat is refused by the inbox's key."""
-    if not user_ids:
-        return
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id,
-                key=f"request-event:{event.pk}",
-                title=title[:200],
-                body=body,
-                url=f"/services/requests/{event.request_id}/",
-                created_at=event.at,
-            )
-            for user_id in sorted(set(user_ids))
-        ],
-        ignore_conflicts=True,
+    notify(
+        user_ids,
+        f"request-event:{event.pk}",
+        title,
+        body,
+        f"/services/requests/{event.request_id}/",
+        at=event.at,
     )
 
 

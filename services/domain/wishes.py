@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.scope import scope_for
 from audit.log import Action, record
 from core.photos import CleanPhoto
-from notifications.models import Notification
+from notifications.domain import notify
 from orgs.models import Household, Member, Region, Unit
 from services import scope_rules
 from services.domain.requests import RequestRefused
@@ -235,19 +235,13 @@ def _notify_poster(wish: Wish, event: WishEvent, title: str, body: str) -> None:
         )
     if wish.posted_by_id:
         users.add(wish.posted_by_id)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id,
-                key=f"wish-event:{event.pk}",
-                title=title[:200],
-                body=body,
-                url=f"/services/wishes/{wish.pk}/",
-                created_at=event.at,
-            )
-            for user_id in sorted(users)
-        ],
-        ignore_conflicts=True,
+    notify(
+        users,
+        f"wish-event:{event.pk}",
+        title,
+        body,
+        f"/services/wishes/{wish.pk}/",
+        at=event.at,
     )
 
 

@@ -21,7 +21,9 @@ def test_county_admin_issues_a_key_the_client_posts_and_the_admin_revokes(
     make_catalogue(world.county)
     page = page_for(viewport)
     sign_in(page, world.county_admin.username, PASSWORD)
-    page.click("nav.main >> text=Open311 密钥")
+    # the keys are an administration page: behind 「设置」, linked from the county's home
+    page.click("main >> text=设置（Open311 密钥等）")
+    page.click("main a:has-text('Open311 密钥')")
     page.fill("#id_client_name", "随手拍")
     page.fill("#id_contact", "客服 400-000")
     page.click("form.edit button[type=submit]")
