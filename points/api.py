@@ -163,7 +163,8 @@ class EntryOut(Schema):
 
 class BalanceOut(Schema):
     household_id: int
-    balance: int = Field(description="现有积分（等于积分流水之和）")
+    balance: int = Field(description="现有积分（等于积分流水之和；扣分可使其为负）")
+    spendable: int = Field(description="可兑换积分：max(0, 现有积分)")
     quarter: str
     quarter_points: int = Field(description="本季度得分（含冲正，不含兑换）")
     threshold: int | None
@@ -337,7 +338,8 @@ def household_balance(request: HttpRequest, id: int) -> dict[str, Any]:
     quarter = store.Quarter.of(today)
     return {
         "household_id": household.pk,
-        "balance": ledger.balance(household),
+        "balance": (held := ledger.balance(household)),
+        "spendable": max(held, 0),
         "quarter": str(quarter),
         "quarter_points": ledger.quarter_points(household, quarter),
         "threshold": shop.threshold if shop else None,

@@ -5,8 +5,9 @@ villagers' assembly, in force from a date. A grid worker proposes entries (采�
 through the review chain (party group → two committees → assembly); only the assembly's
 approval writes the ledger (``PointEntry``), which is append-only — a mistake is corrected by
 a reversing entry, and database triggers refuse any UPDATE or DELETE of a ledger row.
-``HouseholdPoints`` is the cheap balance, moved in the same transaction as each ledger row and
-never below zero; the love supermarket's redemptions debit it and the goods' stock together.
+``HouseholdPoints`` is the cheap balance, moved in the same transaction as each ledger row; a
+deduction is booked in full (the balance may go below zero), while the love supermarket's
+redemptions debit only what the balance holds, together with the goods' stock.
 """
 
 from django.conf import settings
@@ -302,7 +303,10 @@ class PointEntry(models.Model):
 
 class HouseholdPoints(models.Model):
     """A household's balance, cheap to read: moved in the same transaction as every ledger
-    row, always the sum of the household's ledger, never below zero (a CHECK constraint)."""
+    row, always the sum of the household's ledger. A deduction may take it below zero (seed
+    004: "违反一次扣10分" whatever the household holds); a redemption never does — it debits
+    with ``… WHERE balance >= x`` (``domain.store.redeem``), so only max(0, balance) is ever
+    exchanged."""
 
     household = models.OneToOneField(
         Household, primary_key=True, on_delete=models.PROTECT, related_name="points"
@@ -314,9 +318,6 @@ class HouseholdPoints(models.Model):
 
     class Meta:
         verbose_name = _("农户积分")
-        constraints = [
-            models.CheckConstraint(condition=Q(balance__gte=0), name="balance_not_negative")
-        ]
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.balance}"
