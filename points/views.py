@@ -82,6 +82,7 @@ def grid_rank(household: Household, quarter: Quarter) -> tuple[int, int, int]:
     sums = dict(
         PointEntry.objects.filter(  # scope-ok: sums only; the page shows the rank, no other row
             grid_id=household.grid_id,
+            household__isnull=False,
             kind__in=[PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL],
             occurred_on__gte=quarter.start,
             occurred_on__lte=quarter.end,

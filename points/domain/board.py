@@ -53,7 +53,10 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
     whatever the grid's size."""
     entries = list(
         PointEntry.objects.filter(
-            grid=grid, kind__in=EARNED, occurred_on__range=(month.start, month.end)
+            grid=grid,
+            kind__in=EARNED,
+            occurred_on__range=(month.start, month.end),
+            household__isnull=False,
         )
         .select_related("rule", "member")
         .order_by("occurred_on", "id")
@@ -94,7 +97,9 @@ def object_on_board(actor, grid: Grid, entry_id: int, reason: str) -> Objection:
 
     Side effects: those of ``raise_objection`` (one Objection, one audit entry)."""
     entry = (
-        PointEntry.objects.filter(pk=entry_id, grid=grid, kind=PointEntry.Kind.AWARD)
+        PointEntry.objects.filter(
+            pk=entry_id, grid=grid, kind=PointEntry.Kind.AWARD, household__isnull=False
+        )
         .select_related("rule")
         .first()
     )

@@ -225,14 +225,15 @@ def reverse_entry(actor, entry: PointEntry, reason: str) -> PointEntry:
         raise PointsRefused("只能冲正积分流水，兑换和冲正本身不能再冲正。")
     if PointEntry.objects.filter(reverses=entry).exists():
         raise PointsRefused("该流水已冲正过。", conflict=True)
-    household = Household.objects.get(pk=entry.household_id)  # scope-ok: the entry's own
-    ensure_balances([household])
-    if entry.points > 0 and not debit(entry.household_id, entry.points):
-        raise PointsRefused(
-            {"reason": [f"该户积分余额不足 {entry.points} 分（已兑换），无法冲正。"]}
-        )
-    if entry.points < 0:
-        credit(entry.household_id, -entry.points)
+    if entry.household_id is not None:  # a grid worker's entry moves no balance
+        household = Household.objects.get(pk=entry.household_id)  # scope-ok: the entry's own
+        ensure_balances([household])
+        if entry.points > 0 and not debit(entry.household_id, entry.points):
+            raise PointsRefused(
+                {"reason": [f"该户积分余额不足 {entry.points} 分（已兑换），无法冲正。"]}
+            )
+        if entry.points < 0:
+            credit(entry.household_id, -entry.points)
     now = timezone.now()
     try:
         with transaction.atomic():
