@@ -225,27 +225,24 @@ def ranked_count(
         return cursor.fetchone()[0]
 
 
-@dataclass(frozen=True)
-class OwnRank:
-    """A person's standing on their phone page: their points in the period and their rank
-    in their village among their class (``of`` those who scored)."""
-
-    points: int
-    village_rank: int | None  # None: no score in the period
-    village_count: int
-    grid_rank: int | None
-    grid_count: int
-
-
-def own_rank(person_class: str, subject_id: int, village: Region, period) -> OwnRank:
-    """One ranking statement over the subject's village (a village's few hundred rows)."""
-    rows = ranking(village, period, person_class=person_class)
-    mine = next((r for r in rows if r.subject_id == subject_id), None)
-    if mine is None:
-        return OwnRank(0, None, len(rows), None, 0)
-    return OwnRank(
-        mine.points, mine.village_rank, mine.village_count, mine.grid_rank, mine.grid_count
-    )
+def ranks_of(
+    person_class: str, subject_ids: list[int], places: list[str], period: PointsPeriod
+) -> dict[int, Ranked]:
+    """The ranked rows of a person's own subjects (a member, a grid worker's grids), for
+    their phone page: one ranking statement over the smallest region holding them all
+    (``places``: their region paths), so that the village and township ranks are whole."""
+    if not subject_ids or not places:
+        return {}
+    common = places[0]
+    for path in places[1:]:
+        while not path.startswith(common):
+            common = common[:-SEGMENT]
+    region = Region.objects.filter(path=common).first()  # scope-ok: sums of the caller's own
+    if region is None:
+        return {}
+    wanted = set(subject_ids)
+    rows = ranking(region, period, person_class=person_class)
+    return {r.subject_id: r for r in rows if r.subject_id in wanted}
 
 
 @dataclass(frozen=True)
