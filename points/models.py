@@ -203,7 +203,7 @@ class PointProposal(models.Model):
     @property
     def who(self) -> str:
         """Whom the proposal scores: 「王建国户」, 「张三（党员）」, 「李四（网格员）」."""
-        if self.rule.applies_to == PointRule.AppliesTo.GRID_WORKER or self.household_id is None:
+        if self.rule.applies_to == PointRule.AppliesTo.GRID_WORKER or self.household is None:
             return f"{self.person_name}（{PointRule.AppliesTo.GRID_WORKER.label}）"
         if self.member_id is not None:
             return f"{self.person_name}（{PointRule.AppliesTo.MEMBER.label}）"

@@ -191,7 +191,7 @@ def post_awards(proposals: Sequence[PointProposal], now) -> list[PointEntry]:
     a deduction larger than the balance takes it below zero (seed 004 deducts "违反一次扣10分"
     whatever the household holds). The households' balance rows are locked in id order, so
     concurrent batches never deadlock."""
-    households = {p.household_id: p.household for p in proposals if p.household_id}
+    households = {p.household.pk: p.household for p in proposals if p.household is not None}
     ensure_balances(households.values())
     list(
         HouseholdPoints.objects.select_for_update()

@@ -275,7 +275,7 @@ def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal
                 item.person_name.strip()
                 or (item.member.name if item.member else getattr(place, "head_name", ""))
             )[:50],
-            grid_id=place.pk if item.grid is not None else item.household.grid_id,
+            grid_id=place.pk if isinstance(place, Grid) else place.grid_id,
             region_id=place.region_id,
             region_path=place.region_path,
             occurred_on=item.occurred_on,

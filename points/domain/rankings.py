@@ -212,7 +212,8 @@ def grid_worker_names(grid_ids: list[int]) -> dict[int, str]:
         .order_by("pk")
     )
     for holder in holders:
-        names.setdefault(holder.grid_id, []).append(str(holder.user))
+        if holder.grid_id is not None:
+            names.setdefault(holder.grid_id, []).append(str(holder.user))
     return {pk: "、".join(sorted(set(each))) for pk, each in names.items()}
 
 
