@@ -288,7 +288,16 @@ def proposal_list(request):
     return render(
         request,
         "points/proposal_list.html",
-        {"page": page, "status": status, "statuses": Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "own_scores": bool(  # /points/mine/ answers them
+                (scope := scope_for(request.user)).grid_ids
+                or scope.member_ids
+                or scope.household_ids
+            ),
+        },
     )
 
 

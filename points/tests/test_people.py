@@ -252,3 +252,10 @@ def test_the_api_reflects_deductions_and_the_three_classes(villages, client):
         == 404
     )
     assert PointEntry.objects.filter(household__isnull=True).count() == 1
+
+
+def test_the_grid_workers_list_links_to_their_own_scores_and_the_branchs_does_not(villages, client):
+    client.force_login(villages.grid_worker)
+    assert 'href="/points/mine/"' in client.get("/points/proposals/").content.decode()
+    client.force_login(villages.branch)
+    assert 'href="/points/mine/"' not in client.get("/points/proposals/").content.decode()
