@@ -155,7 +155,7 @@ def approve_at_assembly(
         )
     )
     proposals = list(
-        candidates.select_for_update()
+        candidates.select_for_update(of=("self",))
         .filter(pk__in=ids, region_id=meeting.region_id, status=PointProposal.Status.JOINT)
         .select_related("rule", "household")
         .order_by("pk")
