@@ -75,7 +75,10 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
         line.entries.append(entry)
     ordered = sorted(lines.values(), key=lambda line: (not line.entries, -line.points))
     pending = PointProposal.objects.filter(
-        grid=grid, status__in=PENDING, occurred_on__range=(month.start, month.end)
+        grid=grid,
+        status__in=PENDING,
+        occurred_on__range=(month.start, month.end),
+        household__isnull=False,
     ).count()
     waiting = set(
         Objection.objects.filter(

@@ -209,6 +209,8 @@ def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal
             item.errors = {"households": ["请至少选择一户。"]}
         else:
             item.grid = None
+            if item.rule.applies_to != PointRule.AppliesTo.MEMBER:
+                item.member = None  # a resident item scores the household, not a member
     allowed = set(
         visible(actor, Household)
         .filter(pk__in=[i.household.pk for i in batch if i.household is not None])

@@ -259,3 +259,13 @@ def test_the_grid_workers_list_links_to_their_own_scores_and_the_branchs_does_no
     assert 'href="/points/mine/"' in client.get("/points/proposals/").content.decode()
     client.force_login(villages.branch)
     assert 'href="/points/mine/"' not in client.get("/points/proposals/").content.decode()
+
+
+def test_a_resident_item_with_a_member_picked_scores_the_household_only(villages):
+    w = villages
+    item = ProposalInput(
+        household=w.household, rule=rule(w, "J02"), occurred_on=TODAY, member=w.member_person
+    )
+    [entry] = through_chain(w.branch, propose_entries(w.grid_worker, [item]), w.village)
+    assert (entry.household_id, entry.member_id) == (w.household.pk, None)
+    assert rankings.ranking(w.village, Q1, person_class="member") == []
