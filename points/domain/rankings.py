@@ -231,7 +231,8 @@ def ranks_of(
 ) -> dict[int, Ranked]:
     """The ranked rows of a person's own subjects (a member, a grid worker's grids), for
     their phone page: one ranking statement over the smallest region holding them all
-    (``places``: their region paths), so that the village and township ranks are whole."""
+    (``places``: their region paths), at least their township, so that the village and
+    township ranks are whole."""
     if not subject_ids or not places:
         return {}
     common = places[0]
@@ -239,6 +240,8 @@ def ranks_of(
         while not path.startswith(common):
             common = common[:-SEGMENT]
     region = Region.objects.filter(path=common).first()  # scope-ok: sums of the caller's own
+    if region is not None and region.level == Region.Level.VILLAGE:
+        region = region.parent  # the township's statement: its ranks are whole
     if region is None:
         return {}
     wanted = set(subject_ids)

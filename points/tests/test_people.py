@@ -269,3 +269,22 @@ def test_a_resident_item_with_a_member_picked_scores_the_household_only(villages
     [entry] = through_chain(w.branch, propose_entries(w.grid_worker, [item]), w.village)
     assert (entry.household_id, entry.member_id) == (w.household.pk, None)
     assert rankings.ranking(w.village, Q1, person_class="member") == []
+
+
+def test_a_members_township_rank_counts_the_other_villages(villages, client):
+    w = villages
+    neighbour = add_member(w.neighbour_branch_org, "孙强", household=w.neighbour_household)
+    through_chain(w.branch, for_member(w, w.member_person, "J03", 2), w.village)  # 10
+    item = ProposalInput(
+        household=w.neighbour_household,
+        rule=rule(w, "J03", w.neighbour_village),
+        occurred_on=TODAY,
+        member=neighbour,
+        times=4,
+    )
+    through_chain(
+        w.township_admin, propose_entries(w.township_admin, [item]), w.neighbour_village
+    )  # 20
+    client.force_login(w.member)
+    page = client.get("/points/mine/").content.decode()
+    assert "第 1 名" in page and "乡镇第 2 名" in page
