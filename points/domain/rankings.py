@@ -241,7 +241,8 @@ def ranks_of(
             common = common[:-SEGMENT]
     region = Region.objects.filter(path=common).first()  # scope-ok: sums of the caller's own
     if region is not None and region.level == Region.Level.VILLAGE:
-        region = region.parent  # the township's statement: its ranks are whole
+        # the township's statement: its ranks are whole
+        region = Region.objects.filter(pk=region.parent_id).first()  # scope-ok: as above
     if region is None:
         return {}
     wanted = set(subject_ids)
