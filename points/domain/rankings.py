@@ -242,7 +242,7 @@ def ranks_of(
     region = Region.objects.filter(path=common).first()  # scope-ok: sums of the caller's own
     if region is not None and region.level == Region.Level.VILLAGE:
         # the township's statement: its ranks are whole
-        region = Region.objects.filter(pk=region.parent_id).first()  # scope-ok: as above
+        region = Region.objects.filter(path=common[:-SEGMENT]).first()  # scope-ok: as above
     if region is None:
         return {}
     wanted = set(subject_ids)
