@@ -68,7 +68,7 @@ def navigation(user) -> dict[str, bool | str]:
             else "points:proposals"
             if scope.grid_ids
             else "points:mine"
-            if scope.household_ids
+            if scope.household_ids or scope.member_ids
             else "points:store_home"
             if scope.clerk_paths
             else ""

@@ -17,7 +17,11 @@ so the rows go in with the same ``executemany``/``COPY`` as the rest of the demo
    dozen everyday goods priced to the fen.
 3. **Scoring**: households take part at the rates of their village (a keen, an ordinary and a
    reluctant third), a grid worker proposes one to three items a month for a taking-part
-   household, within each item's cap. The review chain runs on a monthly calendar: the party
+   household, within each item's cap; a party member's own items (党员) are about a third
+   of a member's household's items, and every grid's worker (网格员, the grid as the subject,
+   no household) has a monthly patrol item (J05, 4–8 times) most months — seed 004's three
+   classes of person. Deductions are booked in full (a balance may go below zero). The
+   review chain runs on a monthly calendar: the party
    group's preliminary review on the 1st of the next month, the two committees' joint review
    on the 3rd, the assembly on the 5th, which writes the ledger; a step after the load day
    has not happened yet, so this month's proposals wait for preliminary review and last
@@ -51,8 +55,9 @@ from core.paths import successor
 from demo.logins import Cast
 from demo.orglife import LOCAL, months
 from demo.writers import Writer
-from orgs.models import Household, Member, Region
+from orgs.models import Grid, Household, Member, Region
 from points.domain.defaults import DEFAULT_RULES
+from points.domain.rankings import grid_worker_names
 from points.domain.spans import Span, period_of
 from points.models import (
     AssemblyMeeting,
@@ -170,6 +175,7 @@ RESIDENT_ITEMS = {
 }  # fmt: skip
 MEMBER_ITEMS = {"J03": 40, "J04": 30, "X04": 30}
 MEMBER_SHARE = 0.3  # of a party member's household's proposals, the member's own items
+GRID_WORKER_ITEM = "J05"  # 网格巡查、按时上报: the grid worker class's monthly item
 TIMES = {"X01": (2, 6), "X02": (1, 2), "X03": (1, 4), "J01": (1, 3), "J02": (1, 3)}
 
 # The demo household's quarters: (code, times); 180 points last quarter, 235 this quarter.
@@ -200,6 +206,7 @@ NOTES = {
     "F03": ("参与赌博被查处",),
     "J03": ("按时参加三会一课",),
     "J04": ("按时缴纳党费",),
+    "J05": ("网格巡查，按时上报事件", "入户走访，按时上报网格事件"),
     "X07": ("参加民族团结进步主题活动",),
 }
 PRELIMINARY_DAY, JOINT_DAY, ASSEMBLY_DAY = 1, 3, 5
@@ -242,9 +249,10 @@ class Keys:
 
 @dataclass
 class Home:
-    """A household as the generator needs it."""
+    """A household as the generator needs it — or a grid as the grid worker class's
+    subject (``id`` None: no household)."""
 
-    id: int
+    id: int | None
     grid_id: int
     region_id: int
     region_path: str
@@ -285,6 +293,7 @@ class VillageGenerator:
         self.loader = loader
         self.village = village
         self.rng = random.Random(f"lingyan-demo:{loader.seed}:points:{village.code}")
+        self.worker_rng = random.Random(f"lingyan-demo:{loader.seed}:points-grid:{village.code}")
         self.revised = number % REVISED_EVERY == REVISED_EVERY - 1
         self.books: list[tuple[date, dict[str, tuple]]] = []  # (in force from, code → rule)
         self.goods: list[list[Any]] = []
@@ -366,8 +375,10 @@ class VillageGenerator:
         demo_home = loader.cast.household.pk if self.is_demo and loader.cast else None
         first_month = loader.previous.start
         calendar = list(months(first_month, loader.as_of))
+        workers = self.grid_workers(homes)
         for month in calendar:
             batch = [self.propose(home, month) for home in homes if home.id != demo_home]
+            batch += [self.grid_worker_proposals(worker, month) for worker in workers]
             if demo_home is not None:
                 demo = next(h for h in homes if h.id == demo_home)
                 batch.append(self.demo_proposals(demo, month))
@@ -398,6 +409,33 @@ class VillageGenerator:
             if proposal is not None:
                 proposals.append(proposal)
         return proposals
+
+    def grid_workers(self, homes: list[Home]) -> list[Home]:
+        """The village's grids as the grid worker class's subjects (seed 004's 网格员): a
+        ``Home`` without a household (``id`` None), named by the grid's worker account."""
+        grids = sorted({home.grid_id for home in homes})
+        if not grids:
+            return []
+        names = grid_worker_names(grids)
+        rows = Grid.objects.filter(pk__in=grids).values_list(
+            "pk", "name", "region_id", "region_path"
+        )
+        return [
+            Home(None, pk, region_id, path, (names.get(pk) or f"{name}网格员")[:50], [], 1.0)
+            for pk, name, region_id, path in rows.order_by("pk")
+        ]
+
+    def grid_worker_proposals(self, worker: Home, month: date) -> list[dict]:
+        """A grid worker's monthly patrol item (J05, 5 a time, at most 40 a month): 4 to 8
+        times, proposed near the month's end (before the load day)."""
+        rng = self.worker_rng
+        last_day = min(next_month(month, 1) - timedelta(days=1), self.loader.as_of)
+        day = max(month, last_day - timedelta(days=rng.randrange(5)))
+        rule = self.rule(GRID_WORKER_ITEM, day)
+        if rule is None or rng.random() < 0.1:  # a month without a report
+            return []
+        proposal = self.proposal(worker, rule, day, rng.randint(4, 8), None)
+        return [proposal] if proposal is not None else []
 
     def demo_proposals(self, home: Home, month: date) -> list[dict]:
         """The demo household's items: all in the first month of each quarter."""
@@ -524,11 +562,8 @@ class VillageGenerator:
 
     def award(self, home: Home, proposal_id: int, rule: tuple, p: dict, recorded, member) -> None:
         loader, rng = self.loader, self.rng
-        points = p["points"]
+        points = p["points"]  # a deduction is booked in full, whatever the balance
         note = rule[2]
-        if points < 0 and home.balance < -points:
-            note = f"{rule[2]}（应扣 {-points} 分，余额不足，扣 {home.balance} 分）"
-            points = -home.balance
         entry_id = loader.keys.take(PointEntry)
         loader.add(
             PointEntry,
@@ -541,7 +576,7 @@ class VillageGenerator:
         home.balance += points
         home.quarter[period_key(p["day"], Span.QUARTER)] += points
         demo_home = loader.cast is not None and home.id == loader.cast.household.pk
-        if demo_home or points <= 0:
+        if demo_home or points <= 0 or home.id is None:  # no objections to a grid worker's
             return
         draw = rng.random()
         if draw < REVERSED:

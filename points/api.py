@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -20,9 +21,9 @@ from ninja.pagination import paginate
 
 from accounts.scope import get_for_user, scope_for, visible
 from core.api import ERRORS, ApiError, ErrorOut, Page
-from orgs.models import Household, Member, Region
+from orgs.models import Grid, Household, Member, Region
 from points import scope_rules
-from points.domain import ledger, proposals, rulebooks, store
+from points.domain import ledger, people, proposals, rankings, rulebooks, store
 from points.domain.errors import PointsRefused
 from points.models import (
     AssemblyMeeting,
@@ -84,8 +85,9 @@ class RulebookOut(Schema):
 
 class ProposalOut(Schema):
     id: int
-    household_id: int
+    household_id: int | None = Field(description="农户 id（网格员积分项目为空）")
     household_name: str
+    grid_id: int
     rule: RuleOut
     member_id: int | None
     person_name: str
@@ -102,7 +104,7 @@ class ProposalOut(Schema):
 
     @staticmethod
     def resolve_household_name(obj: PointProposal) -> str:
-        return obj.household.head_name
+        return obj.household.head_name if obj.household is not None else ""
 
     @staticmethod
     def resolve_status_label(obj: PointProposal) -> str:
@@ -110,7 +112,8 @@ class ProposalOut(Schema):
 
 
 class ProposalItemIn(Schema):
-    household: int = Field(description="农户 id")
+    household: int | None = Field(None, description="农户 id（群众、党员积分项目）")
+    grid: int | None = Field(None, description="网格 id（网格员积分项目：为该网格的网格员采分）")
     rule: int = Field(description="施行中细则的积分项目 id")
     occurred_on: date
     times: int = Field(
@@ -118,7 +121,7 @@ class ProposalItemIn(Schema):
     )
     note: str = ""
     member: int | None = Field(None, description="党员积分项目：本户的党员 id")
-    person_name: str = ""
+    person_name: str = Field("", description="网格员积分项目：网格员姓名（默认为网格员账号）")
     client_key: str | None = Field(
         None, max_length=64, description="幂等键：重试时返回首次创建的采分"
     )
@@ -153,7 +156,10 @@ class ApproveIn(Schema):
 class EntryOut(Schema):
     id: int
     kind: str = Field(description="award 积分 / reversal 冲正 / redemption 兑换")
-    points: int
+    household_id: int | None = Field(description="农户 id（网格员积分为空）")
+    member_id: int | None = Field(description="党员积分项目的党员 id")
+    grid_id: int
+    points: int = Field(description="分值（扣分如实为负）")
     occurred_on: date
     recorded_at: datetime
     category: str
@@ -165,7 +171,8 @@ class EntryOut(Schema):
 
 class BalanceOut(Schema):
     household_id: int
-    balance: int = Field(description="现有积分（等于积分流水之和）")
+    balance: int = Field(description="现有积分（等于积分流水之和；扣分可使其为负）")
+    spendable: int = Field(description="可兑换积分：max(0, 现有积分)")
     quarter: str
     quarter_points: int = Field(description="本季度得分（含冲正，不含兑换）")
     threshold: int | None
@@ -256,12 +263,16 @@ def list_proposals(request: HttpRequest, params: Query[ProposalQuery]) -> QueryS
 def propose(request: HttpRequest, payload: ProposeIn) -> Status:
     batch = []
     for item in payload.items:
-        household = get_for_user(request.user, Household, item.household)
+        household = (
+            get_for_user(request.user, Household, item.household) if item.household else None
+        )
+        grid = get_for_user(request.user, Grid, item.grid) if item.grid else None
         rule = get_for_user(request.user, PointRule, item.rule)
         member = get_for_user(request.user, Member, item.member) if item.member else None
         batch.append(
             proposals.ProposalInput(
                 household=household,
+                grid=grid,
                 rule=rule,
                 occurred_on=item.occurred_on,
                 times=item.times,
@@ -339,7 +350,8 @@ def household_balance(request: HttpRequest, id: int) -> dict[str, Any]:
     quarter = store.Quarter.of(today)
     return {
         "household_id": household.pk,
-        "balance": ledger.balance(household),
+        "balance": (held := ledger.balance(household)),
+        "spendable": max(held, 0),
         "quarter": str(quarter),
         "quarter_points": ledger.quarter_points(household, quarter),
         "threshold": shop.threshold if shop else None,
@@ -393,3 +405,110 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Status:
     except PointsRefused as error:
         raise refused(error) from None
     return Status(201, get_for_user(request.user, REDEMPTIONS, made.pk))
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores of the three classes of person: rankings, and a person's own
+
+
+class RankedOut(Schema):
+    subject_id: int = Field(description="农户 / 党员 / 网格 id，依人员分类")
+    name: str = Field(description="户主姓名 / 党员姓名 / 网格名称")
+    person: str = Field(description="网格员姓名（网格员分类）")
+    points: int
+    place_rank: int
+    grid_rank: int
+    grid_count: int
+    village_rank: int
+    village_count: int
+    township_rank: int
+    grid_name: str
+    village_name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.head_name
+
+
+PERSON_CLASS = Literal["resident", "member", "grid_worker"]
+
+
+class RankingQuery(Schema):
+    person_class: PERSON_CLASS = Field(
+        "resident",
+        alias="class",
+        description="resident 群众（农户）/ member 党员 / grid_worker 网格员",
+    )
+    region: int | None = None
+    grid: int | None = None
+    span: Literal["week", "month", "quarter", "year"] = "quarter"
+    period: str | None = Field(None, description="2026-W05 / 2026-03 / 2026-Q1 / 2026")
+    limit: int = Field(50, ge=1, le=settings.API_MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class RankingOut(Schema):
+    items: list[RankedOut]
+    count: int = Field(description="本期有积分的人数（户数、网格数）")
+
+
+@router.get("/rankings", response={200: RankingOut, **ERRORS}, summary="积分排名（三类人员）")
+def ranking(request: HttpRequest, params: Query[RankingQuery]) -> dict[str, Any]:
+    """The same ranking as the page ``/points/rankings/`` (who may see it, the same), paged
+    in SQL by ``limit``/``offset``."""
+    from points.report_views import _period, _place
+
+    place, period = _place(request), _period(request)
+    return {
+        "items": rankings.ranking(
+            place,
+            period,
+            person_class=params.person_class,
+            limit=params.limit,
+            offset=params.offset,
+        ),
+        "count": rankings.ranked_count(place, period, person_class=params.person_class),
+    }
+
+
+class OwnScoreOut(Schema):
+    person_class: str = Field(description="member 党员 / grid_worker 网格员")
+    subject_id: int
+    name: str
+    span: str
+    period: str
+    points: int = Field(description="本期得分（无积分为 0）")
+    village_rank: int | None
+    village_count: int | None
+    township_rank: int | None
+
+
+@router.get(
+    "/mine", response={200: list[OwnScoreOut], **ERRORS}, summary="我的积分（党员、网格员）"
+)
+def my_scores(request: HttpRequest) -> list[dict[str, Any]]:
+    """A party member's or grid worker's own points and ranks this quarter and this year (a
+    resident's are their household's: ``households/{id}``)."""
+    from points.domain.spans import Span, period_of
+
+    today = timezone.localdate()
+    periods = [period_of(today, Span.QUARTER), period_of(today, Span.YEAR)]
+    out = []
+    for own in people.own_subjects(request.user):
+        people.with_standings(own, periods)
+        for pk, standing in own.standings.items():
+            for period, row in standing:
+                out.append(
+                    {
+                        "person_class": own.person_class,
+                        "subject_id": pk,
+                        "name": own.names[pk],
+                        "span": period.span,
+                        "period": period.key,
+                        "points": row.points if row else 0,
+                        "village_rank": row.village_rank if row else None,
+                        "village_count": row.village_count if row else None,
+                        "township_rank": row.township_rank if row else None,
+                    }
+                )
+    return out

@@ -44,11 +44,17 @@ def tally_workbook(user, tally: Tally) -> bytes:
     )
 
 
-def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> bytes:
+def ranking_workbook(
+    user, place: Region | Grid, period, rows: list[Ranked], person_class: str = "resident"
+) -> bytes:
+    who = {
+        "resident": ["户主", "户编号"],
+        "member": ["党员", ""],
+        "grid_worker": ["网格员", "网格编码"],
+    }[person_class]
     headers = [
         "名次",
-        "户主",
-        "户编号",
+        *[h for h in who if h],
         "村/社区",
         "网格",
         "积分",
@@ -59,8 +65,8 @@ def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> 
     data = (
         [
             r.place_rank,
-            r.head_name,
-            r.code,
+            *([r.person or "", r.code] if person_class == "grid_worker" else [r.head_name]),
+            *([r.code] if person_class == "resident" else []),
             r.village_name,
             r.grid_name,
             r.points,
@@ -70,10 +76,11 @@ def ranking_workbook(user, place: Region | Grid, period, rows: list[Ranked]) -> 
         ]
         for r in rows
     )
+    title = {"resident": "", "member": "党员", "grid_worker": "网格员"}[person_class]
     return exported(
         user,
         _path_of(place),
-        f"{place.name}{period.label}积分排名",
+        f"{place.name}{period.label}{title}积分排名",
         "points_ranking",
         workbook("积分排名", headers, data),
     )

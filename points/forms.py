@@ -11,12 +11,13 @@ from points.models import PointRule
 
 
 class ProposeForm(forms.Form):
-    """A batch: one rulebook item for several households of the grid."""
+    """A batch: one rulebook item for several households of the grid (or members of them),
+    or — for an item of the grid worker class — for the grid's worker."""
 
     households = forms.MultipleChoiceField(
-        label=_("农户"),
+        label=_("农户（群众、党员积分项目）"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请至少选择一户。")},
+        required=False,  # required for the items of households and members (the domain says)
     )
     rule = forms.ChoiceField(
         label=_("积分项目"), error_messages={"required": _("请选择积分项目。")}
@@ -37,16 +38,22 @@ class ProposeForm(forms.Form):
         },
     )
     member = forms.ChoiceField(label=_("党员（党员积分项目）"), required=False)
+    grid = forms.ChoiceField(label=_("网格（网格员积分项目）"), required=False)
     person_name = forms.CharField(
-        label=_("网格员姓名（网格员积分项目）"), required=False, max_length=50
+        label=_("网格员姓名（网格员积分项目，默认为该网格的网格员账号）"),
+        required=False,
+        max_length=50,
     )
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     photo = forms.ImageField(label=_("现场照片"), required=False)
 
-    def __init__(self, *args, households, rules: list[PointRule], members, **kwargs):
+    def __init__(self, *args, households, rules: list[PointRule], members, grids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [("", "—")] + [(str(g.pk), g.name) for g in grids]
+        if len(grids) == 1:  # a grid worker's own grid
+            self.fields["grid"].initial = str(grids[0].pk)
         self.fields["households"].choices = [
             (str(h.pk), f"{h.head_name}（{h.code}）") for h in households
         ]

@@ -5,8 +5,9 @@ villagers' assembly, in force from a date. A grid worker proposes entries (采�
 through the review chain (party group → two committees → assembly); only the assembly's
 approval writes the ledger (``PointEntry``), which is append-only — a mistake is corrected by
 a reversing entry, and database triggers refuse any UPDATE or DELETE of a ledger row.
-``HouseholdPoints`` is the cheap balance, moved in the same transaction as each ledger row and
-never below zero; the love supermarket's redemptions debit it and the goods' stock together.
+``HouseholdPoints`` is the cheap balance, moved in the same transaction as each ledger row; a
+deduction is booked in full (the balance may go below zero), while the love supermarket's
+redemptions debit only what the balance holds, together with the goods' stock.
 """
 
 from django.conf import settings
@@ -131,9 +132,11 @@ class AssemblyMeeting(models.Model):
 
 
 class PointProposal(models.Model):
-    """What a grid worker proposes for a household (采分): a rule, how many times, when,
-    with its evidence. ``points`` is fixed when proposed (rule.points × times). The review
-    chain moves ``status``; only ``approve_at_assembly`` turns it into a ledger entry."""
+    """What a grid worker proposes for a person of one of seed 004's three classes (采分): a
+    household (群众), a party member of a household (党员) or the grid's worker (网格员) —
+    a rule, how many times, when, with its evidence. ``points`` is fixed when proposed
+    (rule.points × times). The review chain moves ``status``; only ``approve_at_assembly``
+    turns it into a ledger entry."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("待初审")
@@ -144,7 +147,12 @@ class PointProposal(models.Model):
         WITHDRAWN = "withdrawn", _("已撤回")
 
     rule = models.ForeignKey(PointRule, on_delete=models.PROTECT, related_name="proposals")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    # The subject, by the rule's class of person: a household (群众: the household head
+    # stands for it), a member of a household (党员: booked to the household too), or the
+    # grid (网格员: the grid worker's post, no household).
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -190,7 +198,16 @@ class PointProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household} {self.rule.name} {self.points:+d}"
+        return f"{self.who} {self.rule.name} {self.points:+d}"
+
+    @property
+    def who(self) -> str:
+        """Whom the proposal scores: 「王建国户」, 「张三（党员）」, 「李四（网格员）」."""
+        if self.rule.applies_to == PointRule.AppliesTo.GRID_WORKER or self.household is None:
+            return f"{self.person_name}（{PointRule.AppliesTo.GRID_WORKER.label}）"
+        if self.member_id is not None:
+            return f"{self.person_name}（{PointRule.AppliesTo.MEMBER.label}）"
+        return f"{self.household.head_name}户"
 
 
 class ProposalEvent(models.Model):
@@ -226,7 +243,9 @@ class LedgerQuerySet(models.QuerySet):
 
 
 class PointEntry(models.Model):
-    """THE LEDGER (积分流水): one signed integer movement of a household's points. Awards come
+    """THE LEDGER (积分流水): one signed integer movement of a subject's points — a household's
+    (with ``member`` for a party member's item) or a grid worker's (``household`` empty, the
+    grid). Awards come
     from approved proposals, reversals point to the entry they cancel (at most one each),
     redemptions to the supermarket receipt. Never updated or deleted — the model refuses it
     and database triggers (migration 0002) refuse it below the ORM."""
@@ -236,7 +255,11 @@ class PointEntry(models.Model):
         REVERSAL = "reversal", _("冲正")
         REDEMPTION = "redemption", _("兑换")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    # The subject (the proposal's): a household's entry moves its balance; a member's
+    # carries ``member`` and its household; a grid worker's has no household (the grid).
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,6 +309,14 @@ class PointEntry(models.Model):
                 condition=~Q(kind="redemption") | (Q(redemption__isnull=False) & Q(points__lt=0)),
                 name="redemption_debits",
             ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | (Q(kind="award") | Q(kind="reversal")),
+                name="only_households_redeem",
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | Q(member__isnull=True),
+                name="member_entry_has_household",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +333,10 @@ class PointEntry(models.Model):
 
 class HouseholdPoints(models.Model):
     """A household's balance, cheap to read: moved in the same transaction as every ledger
-    row, always the sum of the household's ledger, never below zero (a CHECK constraint)."""
+    row, always the sum of the household's ledger. A deduction may take it below zero (seed
+    004: "违反一次扣10分" whatever the household holds); a redemption never does — it debits
+    with ``… WHERE balance >= x`` (``domain.store.redeem``), so only max(0, balance) is ever
+    exchanged."""
 
     household = models.OneToOneField(
         Household, primary_key=True, on_delete=models.PROTECT, related_name="points"
@@ -314,9 +348,6 @@ class HouseholdPoints(models.Model):
 
     class Meta:
         verbose_name = _("农户积分")
-        constraints = [
-            models.CheckConstraint(condition=Q(balance__gte=0), name="balance_not_negative")
-        ]
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.balance}"

@@ -127,15 +127,28 @@ def tally_export(request):
     return xlsx_download(content, f"points-tally-{period.key}")
 
 
+def _person_class(request) -> str:
+    """``?class=`` resident (households, the default) | member | grid_worker."""
+    asked = request.GET.get("class") or rankings.PersonClass.RESIDENT
+    if asked not in rankings.PersonClass.values:
+        raise Http404
+    return asked
+
+
 @login_required
 def ranking(request):
-    """Households of a place by their points in a period, with their ranks in the grid, the
-    village and the township; 50 a page."""
-    place, period = _place(request), _period(request)
-    count = rankings.ranked_count(place, period)
+    """The subjects of one class of person (households, party members, grid workers) of a
+    place by their points in a period, with their ranks in the grid, the village and the
+    township; 50 a page."""
+    place, period, person_class = _place(request), _period(request), _person_class(request)
+    count = rankings.ranked_count(place, period, person_class=person_class)
     page = Paginator(range(count), PAGE).get_page(request.GET.get("page"))
     offset = (page.number - 1) * PAGE
-    rows = rankings.ranking(place, period, limit=PAGE, offset=offset) if count else []
+    rows = (
+        rankings.ranking(place, period, limit=PAGE, offset=offset, person_class=person_class)
+        if count
+        else []
+    )
     return render(
         request,
         "points/board/ranking.html",
@@ -148,17 +161,19 @@ def ranking(request):
             "count": count,
             "spans": Span.choices,
             "is_grid": isinstance(place, Grid),
+            "person_class": person_class,
+            "classes": rankings.PersonClass.choices,
         },
     )
 
 
 @login_required
 def ranking_export(request):
-    place, period = _place(request), _period(request)
-    rows = rankings.ranking(place, period)
+    place, period, person_class = _place(request), _period(request), _person_class(request)
+    rows = rankings.ranking(place, period, person_class=person_class)
     with translation.override(EXCEL_LANGUAGE):
-        content = excel.ranking_workbook(request.user, place, period, rows)
-    return xlsx_download(content, f"points-ranking-{period.key}")
+        content = excel.ranking_workbook(request.user, place, period, rows, person_class)
+    return xlsx_download(content, f"points-ranking-{person_class}-{period.key}")
 
 
 def _kind(kind: str) -> str:

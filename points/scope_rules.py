@@ -2,7 +2,8 @@
 
 Admins over their subtree and a village's branch account (for its two committees and its
 assembly) manage everything of their villages; a grid worker sees their grid's proposals and
-ledger; a resident their own household's; a clerk the store, goods, balances and receipts of
+ledger (their own grid-worker items included); a resident their own household's; a party
+member the items scored to them; a clerk the store, goods, balances and receipts of
 the village they are placed at. The rulebook in force is read by everyone placed in the
 village."""
 
@@ -59,6 +60,7 @@ def proposals(scope: Scope, write: bool) -> Q:
         managed(scope)
         | ids_q("grid_id", scope.grid_ids)
         | ids_q("household_id", scope.household_ids)
+        | ids_q("member_id", scope.member_ids)
     )
 
 
@@ -79,6 +81,7 @@ def entries(scope: Scope, write: bool) -> Q:
         managed(scope)
         | ids_q("grid_id", scope.grid_ids)
         | ids_q("household_id", scope.household_ids)
+        | ids_q("member_id", scope.member_ids)
         | scope.under("region_path", scope.clerk_paths)
     )
 

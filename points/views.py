@@ -21,11 +21,12 @@ from accounts.scope import get_for_user, scope_for, visible
 from core.forms import apply_refusal
 from core.pages import serve
 from core.photos import PhotoError, clean_photo
-from orgs.models import Household, Member, Region
+from orgs.models import Grid, Household, Member, Region
 from points import scope_rules
-from points.domain import ledger, objections, proposals, rulebooks, store
+from points.domain import ledger, objections, people, proposals, rulebooks, store
 from points.domain.errors import PointsRefused
 from points.domain.periods import Quarter
+from points.domain.spans import Span, period_of
 from points.forms import (
     ApproveRulebookForm,
     AssemblyForm,
@@ -85,6 +86,7 @@ def grid_rank(household: Household, quarter: Quarter) -> tuple[int, int, int]:
     sums = dict(
         PointEntry.objects.filter(  # scope-ok: sums only; the page shows the rank, no other row
             grid_id=household.grid_id,
+            household__isnull=False,
             kind__in=[PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL],
             occurred_on__gte=quarter.start,
             occurred_on__lte=quarter.end,
@@ -142,11 +144,44 @@ def household(request, pk: int):
 
 @login_required
 def my_points(request):
-    """A resident's own page."""
-    ids = sorted(scope_for(request.user).household_ids)
-    if not ids:
+    """A person's own points: a resident's household page; a party member's and a grid
+    worker's own scores (seed 004's other two classes) with their ranks among their class."""
+    scope = scope_for(request.user)
+    ids = sorted(scope.household_ids)
+    if ids:
+        return redirect("points:household", ids[0])
+    if not (scope.member_ids or scope.grid_ids):
         raise Http404
-    return redirect("points:household", ids[0])
+    today = timezone.localdate()
+    periods = [period_of(today, Span.QUARTER), period_of(today, Span.YEAR)]
+    sections = [
+        _own_section(request.user, own, periods) for own in people.own_subjects(request.user)
+    ]
+    return render(request, "points/mine.html", {"sections": sections})
+
+
+OWN_SHOWN = 20  # a grid worker holding many grids sees their best 20 on the phone
+
+
+def _own_section(user, own: people.OwnSubjects, periods) -> dict:
+    """One class's part of a person's page: each subject's points and ranks in the quarter
+    and the year, and the latest entries and proposals."""
+    people.with_standings(own, periods)
+    subjects = [
+        {"name": own.names[pk], "ranked": standing} for pk, standing in own.standings.items()
+    ]
+    subjects.sort(key=lambda s: -s["ranked"][0][1].points if s["ranked"][0][1] else 10**9)
+    return {
+        "label": own.label,
+        "subjects": subjects[:OWN_SHOWN],
+        "more": max(len(subjects) - OWN_SHOWN, 0),
+        "entries": visible(user, PointEntry)
+        .filter(own.rows, kind__in=[PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL])
+        .select_related("rule", "grid")[:30],
+        "pending": visible(user, PointProposal)
+        .filter(own.rows, status__in=proposals.REVIEWING)
+        .select_related("rule")[:30],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +218,17 @@ def propose(request):
     listed = list(shown.order_by("code")[:300])
     if chosen:  # households picked before a search stay in the list
         listed += [h for h in households.filter(pk__in=chosen) if h not in listed]
-    form_kwargs = {"households": listed, "rules": rules, "members": list(members)}
+    grids = list(
+        visible(request.user, Grid)
+        .filter(pk__in=households.values("grid_id").distinct())
+        .order_by("code")[:300]
+    )
+    form_kwargs = {
+        "households": listed,
+        "rules": rules,
+        "members": list(members),
+        "grids": grids,
+    }
     photo_lost = False
     if request.method == "POST":
         form = ProposeForm(request.POST, request.FILES, **form_kwargs)
@@ -198,10 +243,14 @@ def propose(request):
             rule = next((r for r in rules if str(r.pk) == data["rule"]), None)
             member = next((m for m in members if str(m.pk) == data["member"]), None)
             if not form.errors and rule is not None:
-                picked = households.filter(pk__in=data["households"])
+                picked: list = list(households.filter(pk__in=data["households"]))
+                grid = next((g for g in grids if str(g.pk) == data["grid"]), None)
+                if rule.applies_to == PointRule.AppliesTo.GRID_WORKER:
+                    picked = [None]  # the grid's worker: one proposal, no household
                 batch = [
                     proposals.ProposalInput(
                         household=h,
+                        grid=grid,
                         rule=rule,
                         occurred_on=data["occurred_on"],
                         times=data["times"],
@@ -242,7 +291,16 @@ def proposal_list(request):
     return render(
         request,
         "points/proposal_list.html",
-        {"page": page, "status": status, "statuses": Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "own_scores": bool(  # /points/mine/ answers them
+                (scope := scope_for(request.user)).grid_ids
+                or scope.member_ids
+                or scope.household_ids
+            ),
+        },
     )
 
 

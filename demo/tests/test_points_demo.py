@@ -53,14 +53,15 @@ def test_proposals_are_scored_under_the_version_in_force_on_their_day(demo):
         assert rule_in_force(proposal.region_id, proposal.occurred_on) == proposal.rule.rulebook
 
 
-def test_every_balance_is_its_ledger_sum_and_none_is_negative(demo):
+def test_every_balance_is_its_ledger_sum(demo):
+    """A deduction may take a balance below zero; the sum of the ledger it always is."""
     sums = dict(
         PointEntry.objects.values("household_id")
         .annotate(total=Sum("points"))
         .values_list("household_id", "total")
     )
     for household_id, balance in HouseholdPoints.objects.values_list("household_id", "balance"):
-        assert balance == sums.get(household_id, 0) >= 0
+        assert balance == sums.get(household_id, 0)
 
 
 def test_approved_proposals_have_their_award_and_their_history(demo):
@@ -101,9 +102,25 @@ def test_the_demo_grid_has_proposals_waiting(demo):
     assert waiting.filter(proposed_by=worker).exists()
 
 
-def test_a_deduction_is_limited_to_the_balance_and_says_so(demo):
-    limited = PointEntry.objects.filter(kind="award", proposal__points__lt=F("points"))
-    assert all("余额不足" in entry.note for entry in limited)
-    assert limited.exists()
-    assert not PointEntry.objects.filter(kind="award", points__lt=F("proposal__points")).exists()
-    assert not limited.filter(points__gt=0).exists()
+def test_a_deduction_is_booked_in_full(demo):
+    deductions = PointEntry.objects.filter(kind="award", points__lt=0)
+    assert deductions.exists()
+    assert (
+        not PointEntry.objects.filter(kind="award").exclude(points=F("proposal__points")).exists()
+    )
+
+
+def test_members_and_grid_workers_have_their_own_scores(demo):
+    from points.domain import rankings
+    from points.domain.spans import Span, period_of
+
+    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("path").first()
+    quarter = period_of(AS_OF, Span.QUARTER).previous()
+    members = rankings.ranking(county, quarter, person_class="member")
+    workers = rankings.ranking(county, quarter, person_class="grid_worker")
+    assert members and workers
+    grid_entries = PointEntry.objects.filter(household__isnull=True)
+    assert (
+        grid_entries.exists() and not grid_entries.exclude(kind__in=["award", "reversal"]).exists()
+    )
+    assert all(w.points <= 40 * 3 for w in workers)  # J05: at most 40 a month

@@ -53,7 +53,10 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
     whatever the grid's size."""
     entries = list(
         PointEntry.objects.filter(
-            grid=grid, kind__in=EARNED, occurred_on__range=(month.start, month.end)
+            grid=grid,
+            kind__in=EARNED,
+            occurred_on__range=(month.start, month.end),
+            household__isnull=False,
         )
         .select_related("rule", "member")
         .order_by("occurred_on", "id")
@@ -72,7 +75,10 @@ def board(grid: Grid, month: PointsPeriod) -> Board:
         line.entries.append(entry)
     ordered = sorted(lines.values(), key=lambda line: (not line.entries, -line.points))
     pending = PointProposal.objects.filter(
-        grid=grid, status__in=PENDING, occurred_on__range=(month.start, month.end)
+        grid=grid,
+        status__in=PENDING,
+        occurred_on__range=(month.start, month.end),
+        household__isnull=False,
     ).count()
     waiting = set(
         Objection.objects.filter(
@@ -94,7 +100,9 @@ def object_on_board(actor, grid: Grid, entry_id: int, reason: str) -> Objection:
 
     Side effects: those of ``raise_objection`` (one Objection, one audit entry)."""
     entry = (
-        PointEntry.objects.filter(pk=entry_id, grid=grid, kind=PointEntry.Kind.AWARD)
+        PointEntry.objects.filter(
+            pk=entry_id, grid=grid, kind=PointEntry.Kind.AWARD, household__isnull=False
+        )
         .select_related("rule")
         .first()
     )

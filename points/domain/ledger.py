@@ -3,9 +3,11 @@
 
 The ledger is append-only. Awards come from the assembly's approval (``approve_at_assembly``),
 a mistake is corrected by ``reverse_entry`` (a reversing entry pointing to the original, at
-most one per entry), redemptions are written by ``points.domain.store.redeem``. A balance is
-moved with a conditional ``UPDATE … WHERE balance >= x``: a debit that would take it below
-zero changes nothing and is refused (and the CHECK constraint would refuse it anyway).
+most one per entry), redemptions are written by ``points.domain.store.redeem``. Spending
+(``debit``: a redemption, the reversal of an award) is a conditional ``UPDATE … WHERE
+balance >= x``: a debit that would take it below zero changes nothing and is refused. A
+deduction item is booked in full (``move``): the balance may go below zero for the period's
+tally, but nothing is ever spent below zero.
 
 Periods: an entry counts in the period of its ``occurred_on``. An award's is the day of the
 deed; a reversal's and a redemption's is the day they are recorded — so a reversal lowers the
@@ -53,13 +55,20 @@ def ensure_balances(households: Iterable[Household]) -> None:
 
 def credit(household_id: int, points: int) -> None:
     """Add ``points`` (≥ 0) to a balance that exists."""
+    move(household_id, points)
+
+
+def move(household_id: int, points: int) -> None:
+    """Move a balance that exists by ``points`` (signed), whatever it holds: an award or a
+    deduction, which may take it below zero. Never used for spending (``debit``)."""
     HouseholdPoints.objects.filter(pk=household_id).update(
         balance=F("balance") + points, updated_at=timezone.now()
     )
 
 
 def debit(household_id: int, points: int) -> bool:
-    """Take ``points`` (≥ 0) off a balance if it holds them; False (nothing changed) if not."""
+    """Spend ``points`` (≥ 0) of a balance if it holds them; False (nothing changed) if not.
+    A balance below zero holds nothing: what can be spent is max(0, balance)."""
     moved = HouseholdPoints.objects.filter(pk=household_id, balance__gte=points).update(
         balance=F("balance") - points, updated_at=timezone.now()
     )
@@ -92,13 +101,8 @@ def quarter_points(household: Household | int, quarter: Quarter) -> int:
     return rows.aggregate(s=Sum("points"))["s"] or 0
 
 
-def _entry_for(proposal: PointProposal, points: int, now) -> PointEntry:
+def _entry_for(proposal: PointProposal, now) -> PointEntry:
     rule: PointRule = proposal.rule
-    note = (
-        rule.name
-        if points == proposal.points
-        else (f"{rule.name}（应扣 {-proposal.points} 分，余额不足，扣 {-points} 分）")
-    )
     return PointEntry(
         household_id=proposal.household_id,
         member_id=proposal.member_id,
@@ -106,13 +110,13 @@ def _entry_for(proposal: PointProposal, points: int, now) -> PointEntry:
         region_path=proposal.region_path,
         grid_id=proposal.grid_id,
         kind=Kind.AWARD,
-        points=points,
+        points=proposal.points,
         occurred_on=proposal.occurred_on,
         recorded_at=now,
         proposal=proposal,
         rule=rule,
         category=rule.category,
-        note=note[:200],
+        note=rule.name[:200],
     )
 
 
@@ -123,8 +127,8 @@ def approve_at_assembly(
     """The assembly's approval (审议) of a batch of jointly reviewed proposals of its village:
     each moves joint → approved (compare-and-set, with a history row) and writes its award
     to the ledger, moving the household's balance in the same transaction. An unsaved
-    ``meeting`` is recorded first. A deduction larger than the balance takes it to zero (the
-    entry says so) — the ledger never goes below zero. Refuses the whole batch if any
+    ``meeting`` is recorded first. A deduction is booked in full, even when it takes the
+    balance below zero. Refuses the whole batch if any
     proposal is not awaiting the assembly (already approved, returned, moved meanwhile).
 
     Side effects: the meeting, the proposals' status, ProposalEvents, PointEntries,
@@ -151,7 +155,7 @@ def approve_at_assembly(
         )
     )
     proposals = list(
-        candidates.select_for_update()
+        candidates.select_for_update(of=("self",))
         .filter(pk__in=ids, region_id=meeting.region_id, status=PointProposal.Status.JOINT)
         .select_related("rule", "household")
         .order_by("pk")
@@ -205,32 +209,25 @@ def _tell_households(entries: Sequence[PointEntry], meeting: AssemblyMeeting, no
 
 
 def post_awards(proposals: Sequence[PointProposal], now) -> list[PointEntry]:
-    """Write the awards of approved proposals and move the balances: credits first, then
-    the deductions, each limited to what the balance holds. The households' balance rows are
-    locked in id order, so concurrent batches never deadlock."""
-    households = {p.household_id: p.household for p in proposals}
+    """Write the awards of approved proposals and move the balances by their net, in full:
+    a deduction larger than the balance takes it below zero (seed 004 deducts "违反一次扣10分"
+    whatever the household holds). The households' balance rows are locked in id order, so
+    concurrent batches never deadlock."""
+    households = {p.household.pk: p.household for p in proposals if p.household is not None}
     ensure_balances(households.values())
-    held = dict(
+    list(
         HouseholdPoints.objects.select_for_update()
         .filter(pk__in=sorted(households))
         .order_by("pk")
-        .values_list("pk", "balance")
+        .values_list("pk")
     )
-    by_household: dict[int, list[PointProposal]] = defaultdict(list)
-    for p in proposals:
-        by_household[p.household_id].append(p)
-    entries: list[PointEntry] = []
-    for household_id, rows in sorted(by_household.items()):
-        available = held[household_id] + sum(p.points for p in rows if p.points > 0)
-        for p in sorted(rows, key=lambda p: -p.points):
-            points = p.points if p.points >= 0 else -min(-p.points, available)
-            available += min(points, 0)
-            entries.append(_entry_for(p, points, now))
-        net = sum(e.points for e in entries if e.household_id == household_id)
-        if net >= 0:
-            credit(household_id, net)
-        elif not debit(household_id, -net):
-            raise PointsRefused("积分余额已变化，请重试。", conflict=True)
+    entries = [_entry_for(p, now) for p in proposals]
+    net: dict[int, int] = defaultdict(int)
+    for entry in entries:
+        if entry.household_id:
+            net[entry.household_id] += entry.points
+    for household_id, points in sorted(net.items()):
+        move(household_id, points)
     PointEntry.objects.bulk_create(entries)
     return entries
 
@@ -250,14 +247,15 @@ def reverse_entry(actor, entry: PointEntry, reason: str) -> PointEntry:
         raise PointsRefused("只能冲正积分流水，兑换和冲正本身不能再冲正。")
     if PointEntry.objects.filter(reverses=entry).exists():
         raise PointsRefused("该流水已冲正过。", conflict=True)
-    household = Household.objects.get(pk=entry.household_id)  # scope-ok: the entry's own
-    ensure_balances([household])
-    if entry.points > 0 and not debit(entry.household_id, entry.points):
-        raise PointsRefused(
-            {"reason": [f"该户积分余额不足 {entry.points} 分（已兑换），无法冲正。"]}
-        )
-    if entry.points < 0:
-        credit(entry.household_id, -entry.points)
+    if entry.household_id is not None:  # a grid worker's entry moves no balance
+        household = Household.objects.get(pk=entry.household_id)  # scope-ok: the entry's own
+        ensure_balances([household])
+        if entry.points > 0 and not debit(entry.household_id, entry.points):
+            raise PointsRefused(
+                {"reason": [f"该户积分余额不足 {entry.points} 分（已兑换），无法冲正。"]}
+            )
+        if entry.points < 0:
+            credit(entry.household_id, -entry.points)
     now = timezone.now()
     try:
         with transaction.atomic():

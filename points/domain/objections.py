@@ -39,6 +39,8 @@ def raise_objection(
             raise PointsRefused("该流水已冲正，无需再提异议。")
     target = proposal or entry
     assert target is not None
+    if target.household_id is None:  # a grid worker's score is not on a household's board
+        raise PointsRefused("只能对农户的积分提出异议。")
     if proposal is not None and proposal.status in (Status.RETURNED, Status.WITHDRAWN):
         raise PointsRefused("该采分已退回或撤回，不计分。")
     now = timezone.now()

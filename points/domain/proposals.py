@@ -19,7 +19,7 @@ from accounts.scope import scope_for, visible
 from audit.log import Action, record
 from core.periods import containing
 from core.photos import CleanPhoto
-from orgs.models import Household, Member
+from orgs.models import Grid, Household, Member
 from points.domain.errors import PointsRefused
 from points.domain.periods import PERIOD_WORDS
 from points.domain.rulebooks import rule_in_force
@@ -51,9 +51,11 @@ RETURNING_BODY = {
 
 @dataclass
 class ProposalInput:
-    """One proposed entry of a batch."""
+    """One proposed entry of a batch. Its subject follows the rule's class of person:
+    ``household`` (群众), ``member`` of ``household`` (党员), or ``grid`` (网格员: the grid's
+    worker, named in ``person_name`` or, when empty, the grid's worker account)."""
 
-    household: Household
+    household: Household | None
     rule: PointRule
     occurred_on: date
     times: int = 1
@@ -62,7 +64,41 @@ class ProposalInput:
     person_name: str = ""
     photo: CleanPhoto | None = None
     client_key: str | None = None
+    grid: Grid | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def for_grid_worker(self) -> bool:
+        return self.rule.applies_to == PointRule.AppliesTo.GRID_WORKER
+
+    @property
+    def village_id(self) -> int:
+        place = self.grid if self.for_grid_worker else self.household
+        assert place is not None
+        return place.region_id
+
+    def subject_key(self) -> tuple[str, int]:
+        """What a rule's cap counts per: the grid, the member or the household."""
+        if self.for_grid_worker:
+            assert self.grid is not None
+            return ("grid", self.grid.pk)
+        if self.member is not None:
+            return ("member", self.member.pk)
+        assert self.household is not None
+        return ("household", self.household.pk)
+
+
+def grid_worker_name(grid: Grid) -> str:
+    """The name of the grid's worker account (网格员专属账号), "" when it has none."""
+    from accounts.models import Role, RoleAssignment
+
+    holder = (
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER, grid=grid)  # scope-ok: a name
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return str(holder.user)[:50] if holder is not None else ""
 
 
 def proposable_rules(village, day: date) -> list[PointRule]:
@@ -98,7 +134,7 @@ def _check(actor, item: ProposalInput, today: date) -> dict[str, list[str]]:
         errors.setdefault("times", []).append("次数至少为 1。")
     elif item.times > max_times(rule):
         errors.setdefault("times", []).append(times_message(rule))
-    book = rule_in_force(household.region_id, item.occurred_on)
+    book = rule_in_force(item.village_id, item.occurred_on)
     if book is None:
         errors.setdefault("rule", []).append(f"{item.occurred_on} 本村尚无施行中的积分细则。")
     elif rule.rulebook_id != book.pk:
@@ -106,10 +142,12 @@ def _check(actor, item: ProposalInput, today: date) -> dict[str, list[str]]:
             f"该项目不属于 {item.occurred_on} 施行的第{book.version}版细则。"
         )
     if rule.applies_to == PointRule.AppliesTo.MEMBER:
-        if item.member is None or item.member.household_id != household.pk:
+        if item.member is None or household is None or item.member.household_id != household.pk:
             errors.setdefault("member", []).append("党员积分项目请选择本户的一名党员。")
-    elif rule.applies_to == PointRule.AppliesTo.GRID_WORKER and not item.person_name.strip():
-        errors.setdefault("person_name", []).append("网格员积分项目请填写网格员姓名。")
+    elif item.for_grid_worker and not item.person_name.strip():
+        errors.setdefault("person_name", []).append(
+            "网格员积分项目请填写网格员姓名（本网格尚无网格员账号）。"
+        )
     if rule.evidence == PointRule.Evidence.PHOTO and item.photo is None:
         errors.setdefault("photo", []).append(f"“{rule.name}”需要上传现场照片。")
     if rule.evidence == PointRule.Evidence.NOTE and not item.note.strip():
@@ -118,28 +156,32 @@ def _check(actor, item: ProposalInput, today: date) -> dict[str, list[str]]:
 
 
 def _check_caps(items: Sequence[ProposalInput]) -> None:
-    """A rule's cap per household and period, counting what is already proposed, under
-    review or approved, plus this batch. The households' balance rows are locked first, so
-    two batches for one household are counted one after the other."""
+    """A rule's cap per subject (household, member or grid worker) and period, counting what
+    is already proposed, under review or approved, plus this batch. The subjects' rows are
+    locked first (the households' balance rows, the grids), so two batches for one subject
+    are counted one after the other."""
     from points.domain.ledger import ensure_balances
     from points.models import HouseholdPoints
 
     capped = [i for i in items if i.rule.cap is not None and not i.errors]
     if not capped:
         return
-    households = {i.household.pk: i.household for i in capped}
+    households = {i.household.pk: i.household for i in capped if i.household is not None}
     ensure_balances(households.values())
     list(HouseholdPoints.objects.select_for_update().filter(pk__in=sorted(households)))
+    grids = sorted({i.grid.pk for i in capped if i.for_grid_worker and i.grid is not None})
+    list(Grid.objects.select_for_update().filter(pk__in=grids).values_list("pk"))
     batch: dict[tuple, int] = {}
     for item in capped:
         rule = item.rule
         cap_period = containing(item.occurred_on, rule.cap_period or "")
         start, end = cap_period.start, cap_period.end
-        key = (item.household.pk, rule.pk, start)
+        kind, subject = item.subject_key()
+        key = (kind, subject, rule.pk, start)
         if key not in batch:
             batch[key] = abs(
                 PointProposal.objects.filter(
-                    household=item.household,
+                    **{f"{kind}_id": subject},
                     rule=rule,
                     status__in=COUNTING,
                     occurred_on__gte=start,
@@ -150,8 +192,13 @@ def _check_caps(items: Sequence[ProposalInput]) -> None:
         adding = abs(rule.points * item.times)
         if batch[key] + adding > (rule.cap or 0):
             word = PERIOD_WORDS[rule.cap_period or ""].removeprefix("本")
+            each, who = {
+                "grid": ("每名网格员", item.person_name or (item.grid and item.grid.name)),
+                "member": ("每名党员", item.member and item.member.name),
+                "household": ("每户", item.household),
+            }[kind]
             item.errors.setdefault("times", []).append(
-                f"“{rule.name}”每户{word}最多 {rule.cap} 分，{item.household}"
+                f"“{rule.name}”{each}{word}最多 {rule.cap} 分，{who}"
                 f"该{word}已有 {batch[key]} 分（含审核中），本次 {adding} 分超出上限。"
             )
         else:
@@ -160,10 +207,12 @@ def _check_caps(items: Sequence[ProposalInput]) -> None:
 
 @transaction.atomic
 def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal]:
-    """A grid worker's batch of proposals for households of their grid (or an admin's or the
-    branch's for their villages). Each must use an item of the rulebook in force on its day,
-    for the right class of person, with the evidence the item requires, within its cap. Any
-    refused item refuses the whole batch: its ``errors`` say why (nothing typed is lost).
+    """A grid worker's batch of proposals for households (or their party members) of their
+    grid, or for the grid's worker (an item of the 网格员 class: no household, the grid) — or
+    an admin's or the branch's for their villages. Each must use an item of the rulebook in
+    force on its day, for the right class of person, with the evidence the item requires,
+    within its cap. Any refused item refuses the whole batch: its ``errors`` say why
+    (nothing typed is lost).
 
     Items carrying a ``client_key`` already used by this proposer return the first proposal
     instead of a second (a phone's retry).
@@ -173,9 +222,27 @@ def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal
         raise PointsRefused({"households": ["请至少选择一户。"]})
     signed_in = getattr(actor, "is_authenticated", False)
     scope = scope_for(actor)
+    for item in batch:
+        if item.for_grid_worker:
+            item.household, item.member = None, None
+            if item.grid is None:
+                item.errors = {"grid": ["网格员积分项目请选择网格。"]}
+            elif not item.person_name.strip():
+                item.person_name = grid_worker_name(item.grid)
+        elif item.household is None:
+            item.errors = {"households": ["请至少选择一户。"]}
+        else:
+            item.grid = None
+            if item.rule.applies_to != PointRule.AppliesTo.MEMBER:
+                item.member = None  # a resident item scores the household, not a member
     allowed = set(
         visible(actor, Household)
-        .filter(pk__in=[i.household.pk for i in batch])
+        .filter(pk__in=[i.household.pk for i in batch if i.household is not None])
+        .values_list("pk", flat=True)
+    )
+    allowed_grids = set(
+        visible(actor, Grid)
+        .filter(pk__in=[i.grid.pk for i in batch if i.grid is not None])
         .values_list("pk", flat=True)
     )
     today = timezone.localdate()
@@ -192,13 +259,22 @@ def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal
         results.append(first)
         if first is not None:
             continue
-        household = item.household
-        proposer_may = household.pk in allowed and (
-            scope.is_admin or bool(scope.branch_region_paths) or household.grid_id in scope.grid_ids
-        )
-        if not proposer_may:
-            item.errors = {"households": ["只能为本网格的农户采分。"]}
+        if item.errors:
             continue
+        manager = scope.is_admin or bool(scope.branch_region_paths)
+        if item.grid is not None:
+            if not (item.grid.pk in allowed_grids and (manager or item.grid.pk in scope.grid_ids)):
+                item.errors = {"grid": ["只能为本网格的网格员采分。"]}
+                continue
+        else:
+            household = item.household
+            assert household is not None
+            proposer_may = household.pk in allowed and (
+                manager or household.grid_id in scope.grid_ids
+            )
+            if not proposer_may:
+                item.errors = {"households": ["只能为本网格的农户采分。"]}
+                continue
         item.errors = _check(actor, item, today)
         fresh.append(item)
     _check_caps(fresh)
@@ -215,16 +291,19 @@ def propose_entries(actor, batch: Sequence[ProposalInput]) -> list[PointProposal
     for index, item in enumerate(batch):
         if results[index] is not None:
             continue
-        household = item.household
+        place = item.grid if item.grid is not None else item.household
+        assert place is not None
         proposal = PointProposal(
             rule=item.rule,
-            household=household,
+            household=item.household,
             member=item.member,
-            person_name=item.person_name.strip()
-            or (item.member.name if item.member else household.head_name),
-            grid_id=household.grid_id,
-            region_id=household.region_id,
-            region_path=household.region_path,
+            person_name=(
+                item.person_name.strip()
+                or (item.member.name if item.member else getattr(place, "head_name", ""))
+            )[:50],
+            grid_id=place.pk if isinstance(place, Grid) else place.grid_id,
+            region_id=place.region_id,
+            region_path=place.region_path,
             occurred_on=item.occurred_on,
             times=item.times,
             points=item.rule.points * item.times,

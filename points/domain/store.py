@@ -8,7 +8,7 @@ goods at 5 points per yuan. A redemption's points are its amount times the rate,
 to a whole point."""
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -46,9 +46,17 @@ class Standing:
         return self.quarter_points >= self.threshold
 
     @property
+    def spendable(self) -> int:
+        """What may be exchanged: max(0, balance) — a deduction may take the balance below
+        zero, but nothing is ever spent below zero."""
+        return max(self.balance, 0)
+
+    @property
     def yuan(self) -> Decimal:
-        """The goods its whole balance buys, in yuan (floored to the fen)."""
-        return (Decimal(self.balance) / self.points_per_yuan).quantize(Decimal("0.01"))
+        """The goods its spendable balance buys, in yuan (floored to the fen)."""
+        return (Decimal(self.spendable) / self.points_per_yuan).quantize(
+            Decimal("0.01"), rounding=ROUND_FLOOR
+        )
 
     @property
     def shortfall(self) -> int:

@@ -3,6 +3,9 @@ township or the county: one grouped statement over ``PointEntry`` — per househ
 per grid for a village, per child region above — plus one over the proposals still in the
 review chain. Nothing loops over households in Python.
 
+A tally is the households' (群众, with their party members' items): a grid worker's entries
+(no household) are ranked apart (``rankings``, class ``grid_worker``).
+
 What counts in a period: the awards and reversals whose ``occurred_on`` lies in it (a
 reversal carries the day of the entry it cancels, so a corrected score leaves the period it
 was scored in). Redemptions spend points; they are not part of a tally. A household
@@ -38,7 +41,7 @@ FROM (
            SUM(CASE WHEN e.points < 0 THEN e.points ELSE 0 END) AS minus
     FROM points_pointentry AS e
     WHERE {where} AND e.occurred_on >= %(start)s AND e.occurred_on <= %(end)s
-      AND e.kind IN (%(award)s, %(reversal)s)
+      AND e.kind IN (%(award)s, %(reversal)s) AND e.household_id IS NOT NULL
     GROUP BY e.household_id, e.region_id, {child}
 ) AS t
 LEFT JOIN points_store AS s ON s.region_id = t.region_id
@@ -48,7 +51,7 @@ PENDING_SQL = """
 SELECT {child} AS child, COUNT(*), SUM(p.points)
 FROM points_pointproposal AS p
 WHERE {where} AND p.occurred_on >= %(start)s AND p.occurred_on <= %(end)s
-  AND p.status IN (%(proposed)s, %(preliminary)s, %(joint)s)
+  AND p.status IN (%(proposed)s, %(preliminary)s, %(joint)s) AND p.household_id IS NOT NULL
 GROUP BY {child}
 """
 

@@ -162,3 +162,16 @@ def test_a_resident_and_a_clerk_see_no_tally(village, client):
         client.force_login(persona)
         assert client.get("/points/tally/").status_code == 404
         assert client.get(f"/points/rankings/?grid={village.grid.pk}").status_code == 404
+
+
+def test_the_board_and_the_household_page_show_a_deduction_in_full(village, client):
+    """Seed 004's "违反一次扣10分" on a household with nothing: −10, not +0."""
+    w = village
+    scored(w, w.household, "F01")
+    client.force_login(w.resident)
+    page = client.get(f"/points/board/{w.grid.pk}/").content.decode()
+    assert "-10 分" in page and '<span class="pts">-10</span>' in page
+    assert "+0" not in page
+    home = client.get(f"/points/households/{w.household.pk}/").content.decode()
+    assert '<div class="n" data-balance>-10</div>' in home and "+0" not in home
+    assert "-10" in home

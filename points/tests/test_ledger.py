@@ -100,8 +100,19 @@ def test_the_database_refuses_raw_updates_and_deletes(world, points, sql):
     assert PointEntry.objects.get(pk=entry.pk).points == 10
 
 
-def test_a_deduction_never_takes_the_balance_below_zero(world, points):
+def test_it_books_a_deduction_in_full_on_an_empty_balance(world, points):
+    """Seed 004: "违反一次扣10分" — the whole 10, whatever the household holds."""
     book, _ = points
-    entry = approved(world, book, "F02")  # −20 with nothing earned yet
-    assert entry.points == 0 and "余额不足" in entry.note
-    assert ledger.balance(world.household) == 0
+    entry = approved(world, book, "F01")  # −10 with nothing earned yet
+    assert (entry.points, entry.note) == (-10, "婚丧嫁娶大操大办（违反一次）")
+    assert ledger.balance(world.household) == -10 == ledger.ledger_sum(world.household)
+
+
+def test_a_deduction_in_the_same_batch_as_awards_is_booked_in_full(world, points):
+    book, _ = points
+    approved(world, book, "J02")  # +2
+    entry = approved(world, book, "F02")  # −20
+    assert entry.points == -20
+    assert ledger.balance(world.household) == -18 == ledger.ledger_sum(world.household)
+    reversal = ledger.reverse_entry(world.branch, entry, "认定有误")
+    assert reversal.points == 20 and ledger.balance(world.household) == 2

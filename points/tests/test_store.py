@@ -89,6 +89,35 @@ def test_it_never_takes_more_points_or_stock_than_there_are(world, points):
     assert Goods.objects.get(pk=rice.pk).stock == 1
 
 
+def test_a_balance_below_zero_buys_nothing_even_when_eligible(world, points):
+    """The quarter's 100 points reach the threshold; 100 were exchanged, then a deduction
+    took the balance to −20: the household is eligible but has nothing to spend."""
+    book, shop = points
+    earn(world, book, 100)
+    rice = store.save_goods(world.clerk, shop, name="大米", price=Decimal("20.00"), add_stock=5)
+    store.redeem(world.clerk, shop, world.household, [(rice.pk, 1)])
+    approved(world, book, "F02", day=date(2026, 3, 10))
+    standing = store.standing(shop, world.household)
+    assert standing.eligible and standing.balance == -20
+    assert (standing.spendable, standing.yuan) == (0, Decimal("0.00"))
+    soap = store.save_goods(world.clerk, shop, name="肥皂", price=Decimal("0.20"), add_stock=5)
+    page = client_page(world, shop)
+    assert "没有可兑换的积分" in page and "-20" in page
+    with pytest.raises(PointsRefused, match="余额 -20 分"):
+        store.redeem(world.clerk, shop, world.household, [(soap.pk, 1)])
+    assert ledger.balance(world.household) == -20 == ledger.ledger_sum(world.household)
+    soap.refresh_from_db()
+    assert soap.stock == 5
+
+
+def client_page(world, shop):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.clerk)
+    return client.get(f"/points/stores/{shop.pk}/households/{world.household.pk}/").content.decode()
+
+
 def test_a_retry_with_the_same_key_redeems_once(world, points):
     book, shop = points
     earn(world, book, 100)

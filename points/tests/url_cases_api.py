@@ -57,7 +57,14 @@ def entries_url(world):
     return f"/api/points/households/{world.household.pk}/entries"
 
 
+def rankings_url(world):
+    an_entry(world)
+    return f"/api/points/rankings?region={world.village.pk}&class=member"
+
+
 CASES = [
+    Case("api/points/rankings", rankings_url, "branch", "outsider"),
+    Case("api/points/mine", url("/api/points/mine"), "member", None),
     Case("api/points/rulebook", rulebook_url, "resident", "outsider"),
     Case("api/points/proposals/", url("/api/points/proposals/"), "grid_worker", None),
     Case(
