@@ -50,6 +50,7 @@ def navigation(user) -> dict[str, bool | str]:
         "committees": manages,
         "transfer": manages,
         "audit": scope.is_admin,
+        "accounts": scope.is_admin,
         "orglife": manages,
         # a branch account's organizational life starts from its own calendar
         "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,

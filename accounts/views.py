@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.domain import coverage
 from accounts.forms import LoginForm
 from accounts.models import Role
 from accounts.roles import primary_assignment
@@ -51,6 +52,10 @@ def home(request):
             "recent": visible(request.user, AuditEntry).select_related("actor")[:8],
         } | orglife_pages.admin_summary(request.user, region)
         context |= incident_pages.admin_summary(request.user, region)
+        context["accounts_missing"] = {
+            "organizations": coverage.missing_organizations(region).count(),
+            "grids": coverage.missing_grids(region).count(),
+        }
     elif role == Role.BRANCH:
         organization = assignment.organization
         context |= {
