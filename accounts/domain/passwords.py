@@ -23,9 +23,9 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GROUPS = (4, 4, 4)
 # An initial password has 12 random characters of 31 (59 bits) and lives until the first
 # login, where Django re-hashes it with the full work factor. Hashing it with fewer PBKDF2
-# rounds keeps a roster of 800 accounts to seconds instead of minutes; an offline guess still
-# costs 2^59 × 20,000 rounds.
-INITIAL_ITERATIONS = 20_000
+# rounds keeps a roster of 800 accounts to seconds instead of ten minutes; an offline guess
+# still costs about 2^58 × 5,000 rounds.
+INITIAL_ITERATIONS = 5_000
 
 
 class AccountRefused(ValueError):
