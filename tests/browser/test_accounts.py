@@ -57,9 +57,9 @@ def test_township_admin_issues_one_account_with_the_type_ahead(browser_world, pa
     page.goto("/accounts/new/")
     page.select_option("select[name=role]", "grid_worker")
     page.fill("#subject-q", "向阳")
+    expect(page.locator("#subjects input[type=radio]")).to_have_count(1)  # the search answered
+    expect(page.locator("#subjects")).not_to_contain_text("柳树村")  # never outside the scope
     option = page.get_by_label("向阳村第一网格 · G-2")
-    expect(option).to_be_visible()
-    expect(page.locator("#subjects")).not_to_contain_text("柳树村")
     option.check()
     shot(page, "accounts-issue-form-desktop")
     page.click("#issue-submit")
