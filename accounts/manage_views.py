@@ -91,7 +91,7 @@ def account_list(request):
             held &= subtree_q("region__path", region.path)
         if held:
             accounts = accounts.filter(
-                Exists(RoleAssignment.objects.filter(held, user=OuterRef("pk")))
+                Exists(visible(request.user, RoleAssignment).filter(held, user=OuterRef("pk")))
             )
         if data["status"]:
             accounts = accounts.filter(is_active=data["status"] == "active")
@@ -100,7 +100,7 @@ def account_list(request):
     accounts = accounts.order_by("username").prefetch_related(
         Prefetch(
             "assignments",
-            RoleAssignment.objects.select_related(
+            visible(request.user, RoleAssignment).select_related(
                 "region", "organization", "grid", "member", "household", "unit"
             ),
         )
@@ -116,8 +116,11 @@ def account_list(request):
 def account_detail(request, pk: int):
     _admin_only(request.user)
     account = get_for_user(request.user, User, pk)
-    assignments = account.assignments.select_related(
-        "region", "organization", "grid", "member", "household", "unit"
+    # only the roles the admin may see: a county cadre's other places stay unnamed
+    assignments = (
+        visible(request.user, RoleAssignment)
+        .filter(user=account)
+        .select_related("region", "organization", "grid", "member", "household", "unit")
     )
     history = visible(request.user, AuditEntry).filter(model="accounts.User", object_id=str(pk))
     return render(

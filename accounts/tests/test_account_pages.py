@@ -56,6 +56,7 @@ def test_a_township_admin_cannot_change_an_account_with_a_role_outside(world, lo
     client = login(world.township_admin)
     page = client.get(f"/accounts/{world.branch.pk}/").content.decode()
     assert "重置密码" not in page
+    assert "柳树村党支部" not in page  # the role outside the township stays unnamed
     assert client.post(f"/accounts/{world.branch.pk}/reset/").status_code == 404
 
 
