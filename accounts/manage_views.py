@@ -3,6 +3,8 @@ issuing (one at a time or from the Excel roster), password resets, deactivation 
 coverage of branch accounts and grid workers per node. Thin: the work is in
 ``accounts.domain``."""
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -28,9 +30,9 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, visible
 from audit.models import AuditEntry
-from core.excel import EXCEL_LANGUAGE
+from core.excel import EXCEL_LANGUAGE, workbook
 from core.forms import apply_refusal
-from core.pages import client_ip, is_htmx, paginate, xlsx_download
+from core.pages import XLSX, client_ip, is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
 from orgs.excel import MAX_FILE_BYTES
 from orgs.models import Region
@@ -43,9 +45,39 @@ def _admin_only(user) -> None:
         raise Http404
 
 
+def _passwords_file(issued: list) -> str:
+    """The shown-once passwords as an Excel file inside the page (a ``data:`` link), so a
+    county can hand out hundreds of them without the server keeping a copy."""
+    with translation.override(EXCEL_LANGUAGE):
+        content, _count = workbook(
+            gettext("账号密码单"),
+            [gettext("用户名"), gettext("显示名称"), gettext("角色"), gettext("初始密码")],
+            (
+                [
+                    item["user"].username,
+                    item["user"].display_name,
+                    item.get("label") or "；".join(a.label for a in item["user"].assignments.all()),
+                    item["password"],
+                ]
+                for item in issued
+            ),
+        )
+    return f"data:{XLSX};base64,{base64.b64encode(content).decode()}"
+
+
 def _shown_once(request, issued: list, title: str):
     """The page that shows new passwords: never cached, never shown again."""
-    response = render(request, "accounts/issued.html", {"issued": issued, "title": title})
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = render(
+        request,
+        "accounts/issued.html",
+        {
+            "issued": issued,
+            "title": title,
+            "file": _passwords_file(issued),
+            "file_name": f"passwords-{stamp}.xlsx",
+        },
+    )
     add_never_cache_headers(response)
     return response
 

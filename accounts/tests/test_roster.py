@@ -2,6 +2,7 @@
 missing accounts that imports back unchanged (issue 11: "a county admin issues every branch
 and grid worker an account from one Excel file")."""
 
+import base64
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,6 +45,12 @@ def test_it_issues_every_row_of_a_good_file(world, login):
     page = response.content.decode()
     assert all(i["password"] in page for i in issued)
     assert User.objects.get(username="xiangyang-grid").display_name == "李网格"
+    # the same passwords as an Excel file inside the page, so the server keeps no copy
+    data = response.context["file"].split("base64,", 1)[1]
+    sheet = load_workbook(BytesIO(base64.b64decode(data))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("用户名", "显示名称", "角色", "初始密码")
+    assert rows[2][0] == "xiangyang-grid" and rows[2][3] == issued[1]["password"]
     assert AuditEntry.objects.filter(action="import", actor=world.township_admin).exists()
     assert AuditEntry.objects.filter(action="create", model="accounts.User").count() == 3
 

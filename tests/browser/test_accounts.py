@@ -30,6 +30,9 @@ def test_county_admin_issues_every_missing_account_from_one_excel_file(browser_w
     row = rows.filter(has_text="g-g-2")
     password = row.locator("code.password").inner_text()
     shot(page, "accounts-roster-issued-desktop")
+    with page.expect_download() as sheet:
+        page.click("#passwords-file")
+    assert sheet.value.suggested_filename.startswith("passwords-")
     page.click("nav.main >> text=账号")
     page.get_by_role("link", name="账号覆盖情况").first.click()
     expect(page.locator("#orgs-missing")).to_have_text("0")
