@@ -19,6 +19,9 @@ from orgs.models import Grid, Household, Member, Organization, Region, Unit
 
 class User(AbstractUser):
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    # An issued or reset password is known to the admin who handed it out: the user must
+    # choose their own before anything else (``accounts.middleware``).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

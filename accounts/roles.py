@@ -50,6 +50,7 @@ def navigation(user) -> dict[str, bool | str]:
         "committees": manages,
         "transfer": manages,
         "audit": scope.is_admin,
+        "accounts": scope.is_admin,
         "orglife": manages,
         # a branch account's organizational life starts from its own calendar
         "orglife_calendar": bool(scope.branch_org_paths) and not scope.is_admin,
@@ -137,6 +138,13 @@ def nav_items(user, view_name: str, nav: dict | None = None) -> list[dict]:
             _("服务目录"),
             "services:catalogue",
             name.startswith("services:catalogue") or name == "services:item",
+        )
+    if nav["accounts"]:
+        add(
+            _("账号"),
+            "accounts:account_list",
+            name.startswith(("accounts:account_", "accounts:roster"))
+            or name in {"accounts:issue", "accounts:coverage"},
         )
     if nav["audit"]:
         add(_("审计日志"), "audit:list", name == "audit:list")

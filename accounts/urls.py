@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from accounts import views
+from accounts import manage_urls, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("accounts/users/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("accounts/security/", views.security, name="security"),
     path("settings/", views.settings_page, name="settings"),
+    path("accounts/", include(manage_urls)),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import throttle
 from accounts.domain import lockouts, tokens
+from accounts.domain import coverage
 from accounts.forms import LoginForm
 from accounts.models import Role, User
 from accounts.roles import assignments_of, primary_assignment
@@ -73,6 +74,10 @@ def home(request):
             "recent": visible(request.user, AuditEntry).select_related("actor")[:8],
         } | orglife_pages.admin_summary(request.user, region)
         context |= incident_pages.admin_summary(request.user, region)
+        context["accounts_missing"] = {
+            "organizations": coverage.missing_organizations(region).count(),
+            "grids": coverage.missing_grids(region).count(),
+        }
     elif role == Role.BRANCH:
         organization = assignment.organization
         context |= {

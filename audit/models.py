@@ -20,6 +20,10 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOCKOUT = "lockout", _("登录锁定")
         VIEW_PERSONAL_DATA = "view_personal_data", _("查看个人信息")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        DEACTIVATE = "deactivate", _("停用账号")
+        REACTIVATE = "reactivate", _("启用账号")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

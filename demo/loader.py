@@ -20,7 +20,7 @@ from audit.log import Action, record
 from core.paths import decode_segment
 from demo.generator import COLUMNS, MODELS, PROVINCE_CODE, SCALES, Start, generate
 from demo.incidents import load_incidents
-from demo.logins import USERNAMES, cast_for, create_logins
+from demo.logins import USERNAMES, cast_for, create_coverage_accounts, create_logins
 from demo.open311 import load_open311
 from demo.orglife import TABLES, demo_now, load_orglife, notify_open
 from demo.points import MODELS as POINTS_TABLES
@@ -144,6 +144,13 @@ def load(
             raise LookupError("the demo province has no county")
         cast = cast_for(county)
         logins = create_logins(cast, province if scale.counties > 1 else None, seed)
+        # 一支部一账号: every organization and grid of the demo county has its account
+        try:
+            with transaction.atomic():
+                rows[User._meta.db_table] += len(logins) + create_coverage_accounts(cast, seed)
+        except IntegrityError as error:
+            raise DemoDataExists(f"演示账号与已有账号的用户名冲突：{error}") from error
+        stopwatch.lap("accounts")
         # The points system (issue 5): the demo county only, whatever the scale.
         points = load_points(writer, seed=seed, as_of=as_of, now=now, county=county, cast=cast)
         rows.update(points.rows)

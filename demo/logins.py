@@ -101,3 +101,55 @@ def create_logins(cast: Cast, province: Region | None, seed: int) -> list[User]:
         assignment.save()
         users.append(user)
     return users
+
+
+def create_coverage_accounts(cast: Cast, seed: int) -> int:
+    """An account for every other organization (branch account ``b-<组织代码>``) and grid
+    (grid worker ``g-<网格编码>``) of the demo county — the documented ``demo-branch`` and
+    ``demo-grid`` cover their own — all with the demo password, hashed once. Returns the
+    number of accounts written."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.domain.issuing import default_username
+
+    county = cast.county
+    password = make_password(PASSWORD)  # hashing 767 times would take minutes
+    rng = random.Random(f"lingyan-demo:{seed}:coverage")
+    planned: list[tuple[User, RoleAssignment]] = []
+    organizations = (
+        Organization.objects.filter(subtree_q("region_path", county.path))
+        .exclude(pk=cast.branch.pk)
+        .order_by("path")
+    )
+    for organization in organizations:
+        user = User(
+            username=default_username(Role.BRANCH, organization),
+            display_name=organization.name[:100],
+            password=password,
+        )
+        planned.append(
+            (
+                user,
+                RoleAssignment(
+                    role=Role.BRANCH,
+                    region_id=organization.region_id,
+                    organization=organization,
+                ),
+            )
+        )
+    grids = Grid.objects.filter(subtree_q("region_path", county.path)).exclude(pk=cast.grid.pk)
+    for grid in grids.order_by("region_path", "code"):
+        gender = rng.choice(("male", "female"))
+        user = User(
+            username=default_username(Role.GRID_WORKER, grid),
+            display_name=names.person_name(rng, gender, rng.randrange(1970, 2000), False),
+            password=password,
+        )
+        planned.append(
+            (user, RoleAssignment(role=Role.GRID_WORKER, region_id=grid.region_id, grid=grid))
+        )
+    users = User.objects.bulk_create([user for user, _ in planned], batch_size=500)
+    for user, (_, assignment) in zip(users, planned, strict=True):
+        assignment.user = user
+    RoleAssignment.objects.bulk_create([a for _, a in planned], batch_size=500)
+    return len(planned)

@@ -20,7 +20,11 @@ def serving_modules() -> list[Path]:
         app_path = Path(app.path)
         if ROOT not in app_path.parents and app_path != ROOT:
             continue
-        files += [p for p in app_path.rglob("*.py") if p.name in SERVING or "excel" in p.parts]
+        files += [
+            p
+            for p in app_path.rglob("*.py")
+            if p.name in SERVING or p.name.endswith("_views.py") or "excel" in p.parts
+        ]
     files += [ROOT / "lingyan" / "api.py"]
     return sorted({f for f in files if f.exists()})
 

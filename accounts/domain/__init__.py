@@ -1,0 +1,2 @@
+"""Account business logic: issuing accounts (``issuing``), the Excel roster (``roster``),
+passwords, deactivation (``passwords``) and coverage per node (``coverage``)."""
