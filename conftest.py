@@ -3,9 +3,6 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# DEBUG is off by default and the settings refuse to start without a secret key; the tests
-# (loaded here, before pytest-django imports the settings) use a throwaway one of their own.
-os.environ.setdefault("LINGYAN_SECRET_KEY", "lingyan-tests-only-key-" + "x" * 40)
 
 
 @pytest.fixture
