@@ -62,8 +62,11 @@ def status_page(
 
 
 class RequestSizeLimitMiddleware:
-    """The first middleware: a request whose declared body is larger than
-    ``settings.REQUEST_MAX_BYTES`` is answered 413 before anything of it is read."""
+    """The first middleware: a request whose declared body is larger than its limit is
+    answered 413 before anything of it is read — an upload (``multipart/form-data``) over
+    ``settings.REQUEST_MAX_BYTES``, any other body (a form, JSON) over Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (which Django would otherwise answer 400, from inside
+    the CSRF check)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -73,7 +76,9 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.REQUEST_MAX_BYTES:
+        upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.REQUEST_MAX_BYTES if upload else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
             return too_large(request)
         return self.get_response(request)
 
