@@ -77,7 +77,7 @@ def prepare(model: type[Placed], **fields: Any) -> Any:
     return obj
 
 
-def create_prepared(actor, objs: list[Placed]) -> list[Placed]:
+def create_prepared(actor, objs: list[Any]) -> list[Any]:
     """Write rows made by ``prepare``, as ``create`` would one by one, in few statements:
     the rows and their audit entries in bulk, one counter update per region. Runs in the
     caller's transaction (an import's short write)."""
@@ -87,7 +87,7 @@ def create_prepared(actor, objs: list[Placed]) -> list[Placed]:
     created = model._default_manager.bulk_create(objs, batch_size=500)
     for region_id, count in Counter(obj.region_id for obj in created).items():
         _bump(model, region_id, count)
-    record_created(actor, created)  # type: ignore[arg-type]
+    record_created(actor, created)
     return created
 
 

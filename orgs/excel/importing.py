@@ -771,8 +771,8 @@ class HouseholdImporter(Importer):
 
     def apply(self) -> None:
         households: dict[int, Household] = {}
-        for row, household in self.write_prepared():
-            households[row.number] = household  # type: ignore[assignment]
+        for row, made in self.write_prepared():
+            households[row.number] = made  # type: ignore[assignment]
         for row, household, changes in self.updates:
             if changes:
                 self.wrote(row, self.attempt(row, people.update, self.user, household, **changes))
