@@ -14,20 +14,12 @@ PORT ?= 8000
 
 install: .venv/.synced
 
-## Run the app with the demo county on the embedded SQLite database, and beside it the huey
-## consumer that runs the scheduled sweeps (its queue is var/huey.sqlite3: no
-## other server). Each runs as its own job (set -m); whichever way the recipe ends (Ctrl-C,
-## a kill, the web server failing), the trap stops both.
+## Run the app with the demo county on the embedded SQLite database (DEBUG off, a secret key
+## generated once into var/secret_key), and beside it the huey consumer that runs the scheduled
+## sweeps, restarted when it dies (its queue is var/huey.sqlite3: no other server). Stopping
+## it (Ctrl-C, a kill, the web server failing) stops both: scripts/run.sh.
 run: install
-	$(UV) run python manage.py migrate --noinput
-	$(UV) run python manage.py load_demo --if-empty
-	@set -m; \
-	$(UV) run python manage.py run_huey --workers 1 --flush-locks & consumer=$$!; \
-	$(UV) run python manage.py runserver $(HOST):$(PORT) & server=$$!; \
-	trap 'kill -TERM -- -$$server -$$consumer 2>/dev/null; wait' EXIT; \
-	trap 'exit 130' INT TERM; \
-	echo "huey consumer (pid $$consumer) runs the scheduled sweeps: organizational life (hourly), incident escalation (every 10 minutes), overdue service requests (hourly)"; \
-	wait $$server
+	HOST=$(HOST) PORT=$(PORT) UV="$(UV)" bash scripts/run.sh
 
 ## All the tests: lint, the suite on SQLite, again on PostgreSQL, then the browser tests.
 test: install

@@ -12,8 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts import throttle
-from accounts.domain import lockouts, tokens
-from accounts.domain import coverage
+from accounts.domain import coverage, lockouts, tokens
 from accounts.forms import LoginForm
 from accounts.models import Role, User
 from accounts.roles import assignments_of, primary_assignment

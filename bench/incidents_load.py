@@ -54,6 +54,7 @@ end
 
 def env() -> dict:
     return {**os.environ, "DATABASE_URL": URL, "LINGYAN_DEBUG": "false",
+            "LINGYAN_SECRET_KEY": "lingyan-bench-only-" + "b" * 40,
             "LINGYAN_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
 
 

@@ -50,6 +50,8 @@ PHONE = {
 def env(sqlite: Path) -> dict:
     return {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
             "LINGYAN_SQLITE_PATH": str(sqlite), "LINGYAN_DEBUG": "false",
+            "LINGYAN_SECRET_KEY": "lingyan-bench-only-" + "b" * 40,
+            "LINGYAN_STATIC_COLLECTED": "true",
             "LINGYAN_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
 
 

@@ -369,6 +369,7 @@ def main() -> None:
         os.environ.pop("DATABASE_URL", None)
         os.environ["LINGYAN_SQLITE_PATH"] = args.sqlite
         os.environ["LINGYAN_DEBUG"] = "0"
+        os.environ.setdefault("LINGYAN_SECRET_KEY", "lingyan-bench-only-" + "b" * 40)
     else:
         prepare_environment(args.database)
         created = ensure_database(args.database, fresh=args.load)

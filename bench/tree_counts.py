@@ -41,6 +41,7 @@ def prepare_environment(database: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "lingyan.settings"
     os.environ["DATABASE_URL"] = f"{SERVER}/{database}"
     os.environ["LINGYAN_DEBUG"] = "0"
+    os.environ.setdefault("LINGYAN_SECRET_KEY", "lingyan-bench-only-" + "b" * 40)
 
 
 def ensure_database(database: str, *, fresh: bool) -> bool:

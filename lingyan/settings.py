@@ -8,6 +8,9 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LINGYAN_VAR_DIR", BASE_DIR / "var"))
 
@@ -19,8 +22,17 @@ def env_bool(name: str, default: bool) -> bool:
     return value.lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("LINGYAN_DEBUG", True)
-SECRET_KEY = os.environ.get("LINGYAN_SECRET_KEY", "lingyan-insecure-development-key-change-me")
+# Off unless asked for: debug pages and tracebacks must never reach an anonymous caller.
+DEBUG = env_bool("LINGYAN_DEBUG", False)
+DEVELOPMENT_SECRET_KEY = "lingyan-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("LINGYAN_SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in {"", DEVELOPMENT_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "LINGYAN_SECRET_KEY is not set (or is the public development key), and DEBUG is off: "
+        "refusing to start. Set LINGYAN_SECRET_KEY to a long random value, e.g. "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` "
+        "(`make run` generates one into var/secret_key), or LINGYAN_DEBUG=true for development."
+    )
 ALLOWED_HOSTS = os.environ.get("LINGYAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("LINGYAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -34,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",
     "core",
     "audit",
@@ -51,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -60,12 +74,39 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     # Last, so that it sees the login views' answers (accounts.throttle).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp; docs/operations.md): scripts and styles only from our
+# own static files — no inline <script>, no eval, no <style> element (htmx's indicator styles
+# are in lingyan.css: ``htmx.config.includeIndicatorStyles`` is off in base.html) — but style
+# attributes, which the templates use for bar widths and spacing. Photos are ours, ``data:``
+# or ``blob:`` (the phone's previews before upload); fetches and htmx only to ourselves; no
+# framing. The API docs page adds inline styles for Swagger UI (core.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "lingyan.urls"
 WSGI_APPLICATION = "lingyan.wsgi.application"
@@ -147,13 +188,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files are served by WhiteNoise, DEBUG on or off. By default straight from the source
+# folders (its finders: nothing to collect, so `make run` and the tests need no step); in
+# production, after `manage.py collectstatic`, ``LINGYAN_STATIC_COLLECTED=true`` serves the
+# collected, compressed files under hashed names (cached for a year by browsers).
+STATIC_COLLECTED = env_bool("LINGYAN_STATIC_COLLECTED", False)
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -164,6 +211,28 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LINGYAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS (docs/operations.md). Behind a reverse proxy that terminates HTTPS, the proxy sets
+# ``X-Forwarded-Proto: https`` and ``LINGYAN_BEHIND_HTTPS_PROXY=true`` makes Django trust it
+# (only then: a client could send the header itself to a server reached directly).
+SECURE_SSL_REDIRECT = env_bool("LINGYAN_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("LINGYAN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINGYAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LINGYAN_HSTS_PRELOAD", False)
+if env_bool("LINGYAN_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+
+# Request size. One request body may be at most LINGYAN_MAX_REQUEST_MB (413 beyond it, before
+# anything is read: core.middleware.RequestSizeLimitMiddleware); it must hold the largest
+# upload the app takes (20 photos of 10 MB through the API: core.api, core.photos). Bodies
+# that are not files (forms, JSON) stay under Django's 2.5 MB; uploads over 2.5 MB go to a
+# temporary file instead of memory.
+REQUEST_MAX_BYTES = int(float(os.environ.get("LINGYAN_MAX_REQUEST_MB", "210")) * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 40
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,20 @@
 """Scheduled jobs: thin, they only call the sweep (docs/operations.md)."""
 
+from datetime import timedelta
+
 from huey import Huey, crontab
 from huey.api import TaskWrapper
 from huey.contrib.djhuey import HUEY, close_db
 
+from core.sweeps import recorded, register
 from services.domain.sweeps import sweep_overdue
 
 SCHEDULE = crontab(minute="20")  # every hour, twenty past
 LOCK = "services-overdue-sweep"
+register(LOCK, timedelta(hours=1))  # /healthz reports it overdue after twice that
 
 
+@recorded(LOCK)
 def overdue_job() -> None:
     """Every hour: flag the requests that went past their due time. A missed hour is caught
     up by the next, since the sweep looks at every open request past due."""

@@ -1,12 +1,18 @@
 """Importing a workbook: every row checked first, then all of it written in one transaction,
 or none of it.
 
-An import runs in three steps. *Parse* turns each cell into a model value. *Plan* resolves
+An import runs in four steps. *Parse* turns each cell into a model value. *Plan* resolves
 codes against the database — one query per kind and 2,000 codes, never one per row — and
 decides for each row whether it creates, updates or leaves a row unchanged, collecting every
-error on the way. *Apply* runs only when there is no error: it writes through the domain
-functions (which audit each row), checks that every written row lies in the user's write
-scope, and adds one import entry to the audit log.
+error on the way. *Prepare* builds and validates every new grid, member and household
+(``people.prepare``). *Apply* runs only when there is no error, in one transaction: it writes
+through the domain functions (the prepared rows in bulk, ``people.create_prepared``; each row
+audited), checks that every written row lies in the user's write scope, and adds one import
+entry to the audit log.
+
+Only *apply* holds the database's write lock (SQLite has one for the whole file): the reading,
+checking and preparing of a 20,000-row file happen before it, so another user's write waits
+for the short write, not for the whole import (docs/operations.md).
 
 Codes are unique across the whole database, so a code that exists outside the user's scope is
 an error of its own; references to rows outside the scope read exactly like references to
@@ -66,6 +72,8 @@ def import_workbook(user, kind: str, file: bytes | IO[bytes]) -> ImportResult:
         return result
     result.rows = len(importer.rows)
     importer.plan()
+    if not importer.errors:
+        importer.prepare()  # still outside the transaction: no write lock held yet
     if importer.errors:
         result.errors = importer.sorted_errors()
         return result
@@ -304,9 +312,38 @@ class Importer(ABC):
     def plan(self) -> None:
         """Check every row and resolve its references; errors go to ``self.result``."""
 
+    def prepare(self) -> None:
+        """Build and check the rows to create, before the transaction (kinds that prepare
+        nothing create in ``apply``)."""
+        return None
+
     @abstractmethod
     def apply(self) -> None:
         """Write the planned rows through the domain functions."""
+
+    def prepare_creates(self, model: type[models.Model]) -> None:
+        """``people.prepare`` for each planned new row; a rule it breaks is the row's error."""
+        self.prepared: list[tuple[Row, models.Model]] = []
+        for row in self.creates:
+            fields = {self.key: row.values[self.key], **row.refs}
+            obj = self.attempt(row, people.prepare, model, **fields)
+            if obj is not None:
+                self.prepared.append((row, obj))
+
+    def write_prepared(self) -> list[tuple[Row, models.Model]]:
+        """The prepared rows, written in bulk (in a savepoint: a code someone else took
+        meanwhile is an error on the import, which is then rolled back)."""
+        rows = [row for row, _ in self.prepared]
+        try:
+            with transaction.atomic():
+                objs = people.create_prepared(self.user, [obj for _, obj in self.prepared])
+        except IntegrityError:
+            self.error(rows[0], self.key, "保存时与已有数据冲突（可能刚被他人录入），请重新导入")
+            return []
+        self.created += len(objs)
+        for row, obj in zip(rows, objs, strict=True):
+            self.wrote(row, obj)
+        return list(zip(rows, objs, strict=True))
 
     def attempt(self, row: Row, write: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run one domain write; a rule it enforces becomes an error on the row."""
@@ -558,13 +595,11 @@ class GridImporter(Importer):
                 row.refs = wanted
                 self.creates.append(row)
 
+    def prepare(self) -> None:
+        self.prepare_creates(Grid)
+
     def apply(self) -> None:
-        for row in self.creates:
-            grid = self.attempt(
-                row, people.create, self.user, Grid, code=row.values["code"], **row.refs
-            )
-            self.created += grid is not None
-            self.wrote(row, grid)
+        self.write_prepared()
         self.apply_updates(people.update)
 
 
@@ -621,13 +656,11 @@ class MemberImporter(Importer):
         ):
             self.error(row, "joined_on", "入党日期应晚于出生日期")
 
+    def prepare(self) -> None:
+        self.prepare_creates(Member)
+
     def apply(self) -> None:
-        for row in self.creates:
-            member = self.attempt(
-                row, people.create, self.user, Member, id_number=row.values["id_number"], **row.refs
-            )
-            self.created += member is not None
-            self.wrote(row, member)
+        self.write_prepared()
         self.apply_updates(people.update)
 
 
@@ -733,16 +766,13 @@ class HouseholdImporter(Importer):
                 links.append((row, member))
         return links
 
+    def prepare(self) -> None:
+        self.prepare_creates(Household)
+
     def apply(self) -> None:
         households: dict[int, Household] = {}
-        for row in self.creates:
-            household = self.attempt(
-                row, people.create, self.user, Household, code=row.values["code"], **row.refs
-            )
-            self.created += household is not None
-            self.wrote(row, household)
-            if household is not None:
-                households[row.number] = household
+        for row, made in self.write_prepared():
+            households[row.number] = made  # type: ignore[assignment]
         for row, household, changes in self.updates:
             if changes:
                 self.wrote(row, self.attempt(row, people.update, self.user, household, **changes))
