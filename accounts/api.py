@@ -39,7 +39,7 @@ class LockedOut(ErrorOut):
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 422: InvalidOut, 429: LockedOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut, 429: LockedOut},
     summary="用账号和密码换取访问令牌",
     openapi_extra={
         "responses": {
@@ -74,6 +74,10 @@ def issue_token(request: HttpRequest, credentials: Credentials, response: HttpRe
                 },
             )
         raise ApiError(401, "invalid_credentials", "用户名或密码错误")
+    if user.must_change_password:
+        # An issued or reset password is for the first sign-in on the web only, where the
+        # user must replace it; a token got with it would outlive that password.
+        raise ApiError(403, "password_change_required", "请先登录网页修改初始密码，再使用接口")
     with transaction.atomic():
         token, stored = ApiToken.create_for(user)
         # The same signal as a page login: audit entry and ``last_login``.

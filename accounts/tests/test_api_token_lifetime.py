@@ -221,3 +221,15 @@ def test_the_auth_answers_conform_to_the_openapi_document(world, client):
     assert locked.status_code == 429
     check("/api/auth/token", locked)
     assert "429" in document["paths"]["/api/auth/token"]["post"]["responses"]
+
+
+def test_an_issued_password_gets_no_token_until_it_is_changed(world, client):
+    world.branch.must_change_password = True
+    world.branch.save(update_fields=["must_change_password"])
+    credentials = {"username": world.branch.username, "password": PASSWORD}
+
+    refused = client.post("/api/auth/token", credentials, content_type="application/json")
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "password_change_required"
+    assert not ApiToken.objects.filter(user=world.branch).exists()
