@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("核心")
+
+    def ready(self) -> None:
+        from core.forms import install_text_rule
+
+        install_text_rule()

@@ -1,5 +1,6 @@
-"""Form pieces every app's forms share: several photos from one file input, each checked by
-content, the phone's own clock, and a domain refusal shown beside the fields."""
+"""Form pieces every app's forms share: the rule for typed text, several photos from one file
+input, each checked by content, the phone's own clock, and a domain refusal shown beside the
+fields."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -10,6 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.photos import CleanPhoto, PhotoError, clean_photo
+from core.text import has_control_characters
+
+
+def refuse_control_characters(value: object) -> None:
+    """Typed text holds no control characters (``core.text``), beside the field that does."""
+    if isinstance(value, str) and has_control_characters(value):
+        raise forms.ValidationError(
+            _("含有不可见的控制字符（可能是从其他软件粘贴带入的），请删除后重新填写。"),
+            code="control_characters",
+        )
+
+
+def install_text_rule() -> None:
+    """Every ``CharField`` of every form of the project — declared or made from a model's
+    ``CharField``/``TextField``, single- or multi-line — refuses control characters (tab,
+    newline and carriage return are allowed). Called once from ``CoreConfig.ready``, so that
+    no form can forget it; fields with their own default validators (e-mail, URL, slug)
+    refuse such characters already."""
+    if refuse_control_characters not in forms.CharField.default_validators:
+        forms.CharField.default_validators = [
+            *forms.CharField.default_validators,
+            refuse_control_characters,
+        ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
