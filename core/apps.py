@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.forms import install_text_rule
+        from core.numbers import install_bounded_int_converter
 
         install_text_rule()
+        install_bounded_int_converter()
