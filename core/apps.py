@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from core.forms import install_text_rule
+        from core.forms import install_input_rules
         from core.numbers import install_bounded_int_converter
 
-        install_text_rule()
+        install_input_rules()
         install_bounded_int_converter()

@@ -8,7 +8,13 @@ from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
-from core.numbers import RANGE_MESSAGE, fields_out_of_range, out_of_range
+from core.numbers import (
+    DATE_MESSAGE,
+    RANGE_MESSAGE,
+    fields_out_of_date_range,
+    fields_out_of_range,
+    out_of_range,
+)
 from core.text import CONTROL_MESSAGE, fields_with_control_characters
 
 API_PREFIX = "/api/"
@@ -38,7 +44,9 @@ class ApiInputMiddleware:
       its own error format (``open311.api``);
     - integers fit the database's 64 bits (``core.numbers``): a path segment beyond them is
       an id no row can have (404, as for a missing row), a parameter or body value beyond
-      them is answered 422. The pages' ``<int:…>`` converter has the same bound."""
+      them is answered 422. The pages' ``<int:…>`` converter has the same bound;
+    - a date or time outside 1900–2199 (``core.numbers``) is answered 422, as the pages'
+      date fields refuse it (``core.forms``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,13 +58,20 @@ class ApiInputMiddleware:
                     {"detail": "未找到该记录，或您无权访问。", "code": "not_found"}, status=404
                 )
             data = api_input(request)
-            errors = [
-                {"field": name, "message": CONTROL_MESSAGE}
-                for name in dict.fromkeys(fields_with_control_characters(data))
-            ] + [
-                {"field": name, "message": RANGE_MESSAGE}
-                for name in dict.fromkeys(fields_out_of_range(data))
-            ]
+            errors = (
+                [
+                    {"field": name, "message": CONTROL_MESSAGE}
+                    for name in dict.fromkeys(fields_with_control_characters(data))
+                ]
+                + [
+                    {"field": name, "message": RANGE_MESSAGE}
+                    for name in dict.fromkeys(fields_out_of_range(data))
+                ]
+                + [
+                    {"field": name, "message": DATE_MESSAGE}
+                    for name in dict.fromkeys(fields_out_of_date_range(data))
+                ]
+            )
             if errors:
                 return JsonResponse(
                     {"detail": "请求参数有误", "code": "invalid", "errors": errors}, status=422

@@ -1,4 +1,6 @@
-"""Integers that reach the database fit its 64 bits (a ``bigint``; SQLite's INTEGER). A
+"""Numbers and dates that reach the database are ones it (and Python) can hold.
+
+Integers that reach the database fit its 64 bits (a ``bigint``; SQLite's INTEGER). A
 larger one — ``/members/99999999999999999999/``, ``?region=2**64`` — would otherwise make the
 query itself fail (500). The pages' ``<int:…>`` URLs stop matching it (404, as for a row that
 does not exist: ``BoundedIntConverter``), the JSON API refuses it before any endpoint runs
@@ -6,6 +8,7 @@ does not exist: ``BoundedIntConverter``), the JSON API refuses it before any end
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from typing import Any
 
 MAX_INT = 2**63 - 1
@@ -58,3 +61,36 @@ def install_bounded_int_converter() -> None:
 
     converters.DEFAULT_CONVERTERS["int"] = BoundedIntConverter()
     converters.get_converters.cache_clear()
+
+
+# --- dates ---------------------------------------------------------------------------------
+# The days Lingyan takes in a filter, a form or the API: far enough for any birth date and any
+# plan, and far from year 1 and year 9999, where a day's Shanghai midnight in UTC or the day
+# after the period's end no longer exists (Python's ``OverflowError``: 500).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+DATE_MESSAGE = f"日期超出范围：应在 {EARLIEST.year} 年至 {LATEST.year} 年之间。"
+DATE_START = re.compile(r"\s*([+-]?[0-9]{4,})-[0-9]{1,2}(?:-[0-9]{1,2}|\b)")
+
+
+def year_in_range(year: int) -> bool:
+    return EARLIEST.year <= year <= LATEST.year
+
+
+def date_in_range(value: date | datetime) -> bool:
+    return year_in_range(value.year)
+
+
+def fields_out_of_date_range(data: Any, prefix: str = "") -> Iterator[str]:
+    """The names of the values of ``data`` written as a date or a time (``2026-11-23…``,
+    ``2026-11``) whose year is outside ``EARLIEST``–``LATEST``."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from fields_out_of_date_range(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            yield from fields_out_of_date_range(value, prefix if prefix else f"[{index}]")
+    elif isinstance(data, str):
+        match = DATE_START.match(data)
+        if match is not None and not year_in_range(int(match.group(1))):
+            yield prefix
