@@ -14,6 +14,7 @@ One bold header row, Shanghai wall-clock times, and Chinese whatever the page la
 (``EXCEL_LANGUAGE``: the files are documents an English reader still imports)."""
 
 import re
+import zipfile
 from collections.abc import Iterable
 from io import BytesIO
 from typing import Any
@@ -96,3 +97,43 @@ def workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> tuple
         append(sheet, row)
         count += 1
     return save(book), count
+
+
+# --- reading uploads -----------------------------------------------------------------------
+# An .xlsx is a zip archive: 1 MB on disk may expand to gigabytes (a "zip bomb"), and openpyxl
+# would expand it in memory. The archive's directory is checked before anything is read; the
+# sizes it declares are binding (Python's zipfile stops at the declared size and fails the
+# CRC check if a member is longer).
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_MEMBERS = 1000
+MAX_CELL_CHARS = 5000
+
+
+class UnsafeWorkbook(ValueError):
+    """The upload is not read at all; the message says why, in Chinese."""
+
+
+def check_archive(content: bytes) -> None:
+    """Refuse an archive that would expand beyond ``MAX_UNCOMPRESSED_BYTES`` in all, or has
+    more than ``MAX_MEMBERS`` files, before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: openpyxl's own error says so
+    if len(members) > MAX_MEMBERS:
+        raise UnsafeWorkbook(f"文件结构异常（包含 {len(members)} 个部件），无法导入。")
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES or any(m.file_size < 0 for m in members):
+        raise UnsafeWorkbook(
+            f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB 的上限"
+            "（可能是异常或被篡改的文件），请分成几个文件导入。"
+        )
+
+
+def check_cells(number: int, values: Iterable[Any]) -> None:
+    """Refuse a row with a cell longer than ``MAX_CELL_CHARS`` (no field takes that much)."""
+    if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+        raise UnsafeWorkbook(
+            f"第 {number} 行有单元格超过 {MAX_CELL_CHARS} 个字符，请检查后重新上传。"
+        )
