@@ -86,12 +86,30 @@ class FormOrJsonParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-def document_json_bodies(schema: Any) -> Any:
-    """The OpenAPI description says what ``FormOrJsonParser`` does: every form body
-    (without files) may be sent as JSON too."""
-    for operations in schema.get("paths", {}).values():
+def _answer(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def document_shared_answers(schema: Any) -> Any:
+    """The OpenAPI description says what the mechanisms every endpoint shares do: every form
+    body (without files) may be sent as JSON too (``FormOrJsonParser``); any operation may
+    answer 422 (``core.middleware.ApiInputMiddleware``: control characters, numbers and
+    dates out of range), one with an id in its path 404, one with a body 400 (a body that
+    cannot be parsed) and, when it takes a form, 415."""
+    for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
+            answers = operation.setdefault("responses", {})
+            answers.setdefault("422", _answer("请求参数有误", "InvalidOut"))
+            if "{" in path:
+                answers.setdefault("404", _answer("未找到该记录，或您无权访问", "ErrorOut"))
             content = (operation.get("requestBody") or {}).get("content", {})
+            if content:
+                answers.setdefault("400", _answer("请求体无法解析", "ErrorOut"))
+            if any(kind in content for kind in FORM_TYPES):
+                answers.setdefault("415", _answer("请求体的类型不受支持", "ErrorOut"))
             form = content.get("application/x-www-form-urlencoded")
             if form is not None:
                 content.setdefault("application/json", form)

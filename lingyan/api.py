@@ -21,7 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
 from accounts.models import ApiToken, User
-from core.api import ApiError, FormOrJsonParser, document_json_bodies
+from core.api import ApiError, FormOrJsonParser, document_shared_answers
 from incidents.api import router as incidents_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
@@ -74,7 +74,7 @@ class SessionCookie(SessionAuth):
 
 class LingyanApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return document_json_bodies(super().get_openapi_schema(**kwargs))
+        return document_shared_answers(super().get_openapi_schema(**kwargs))
 
 
 api = LingyanApi(
