@@ -19,6 +19,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
         VIEW_PERSONAL_DATA = "view_personal_data", _("查看个人信息")
+        REFUSED = "refused", _("拒绝登记")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -7,6 +7,8 @@ under a minute on two cores; it runs in the SQLite and the PostgreSQL passes ali
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -38,7 +40,20 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config=CONFIG)
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """Django's handler closes the database connection at the end of every request; the test
+    client stops it doing so, and so must a WSGI call inside a test's transaction (on
+    PostgreSQL the test's connection would be closed under it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_keep_the_test_connection")
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
