@@ -60,7 +60,7 @@ def install_bounded_int_converter() -> None:
     from django.urls import converters
 
     converters.DEFAULT_CONVERTERS["int"] = BoundedIntConverter()
-    converters.get_converters.cache_clear()
+    converters.get_converters.cache_clear()  # type: ignore[attr-defined]
 
 
 # --- dates ---------------------------------------------------------------------------------
