@@ -45,7 +45,7 @@ def test_an_api_parameter_or_body_value_beyond_64_bits_is_refused(world, client)
 
 def _pages(world) -> list[str]:
     t, g = world.township.pk, world.grid.pk
-    pages = ["/incidents/candidates/?grid=abc&type=x"]
+    pages = ["/incidents/candidates/?grid=abc&type=x", "/orglife/calendar/?year=99999"]
     for y in ("0001", "9999"):
         pages += [
             f"/incidents/?since={y}-01-01&until={y}-12-31",
@@ -65,7 +65,7 @@ def test_years_out_of_range_and_garbled_ids_never_answer_500(world, client):
 
     installed(world)
     client.raise_request_exception = False
-    for persona in (world.grid_worker, world.county_admin):
+    for persona in (world.grid_worker, world.branch, world.county_admin):
         client.force_login(persona)
         for address in _pages(world):
             response = client.get(address)
