@@ -70,7 +70,10 @@ def install_bounded_int_converter() -> None:
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 DATE_MESSAGE = f"日期超出范围：应在 {EARLIEST.year} 年至 {LATEST.year} 年之间。"
-DATE_START = re.compile(r"\s*([+-]?[0-9]{4,})-[0-9]{1,2}(?:-[0-9]{1,2}|\b)")
+# A value that is a date, a month or a date-time, and nothing else (free text is left alone).
+DATE_LIKE = re.compile(
+    r"\s*([+-]?[0-9]{4,})-[0-9]{1,2}(?:-[0-9]{1,2}(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?)?\s*"
+)
 
 
 def year_in_range(year: int) -> bool:
@@ -82,8 +85,8 @@ def date_in_range(value: date | datetime) -> bool:
 
 
 def fields_out_of_date_range(data: Any, prefix: str = "") -> Iterator[str]:
-    """The names of the values of ``data`` written as a date or a time (``2026-11-23…``,
-    ``2026-11``) whose year is outside ``EARLIEST``–``LATEST``."""
+    """The names of the values of ``data`` that are a date, a month or a time (``2026-11-23``,
+    ``2026-11``, ``2026-11-23T09:30:00+08:00``) whose year is outside ``EARLIEST``–``LATEST``."""
     if isinstance(data, Mapping):
         for key, value in data.items():
             yield from fields_out_of_date_range(value, f"{prefix}.{key}" if prefix else str(key))
@@ -91,6 +94,6 @@ def fields_out_of_date_range(data: Any, prefix: str = "") -> Iterator[str]:
         for index, value in enumerate(data):
             yield from fields_out_of_date_range(value, prefix if prefix else f"[{index}]")
     elif isinstance(data, str):
-        match = DATE_START.match(data)
+        match = DATE_LIKE.fullmatch(data)
         if match is not None and not year_in_range(int(match.group(1))):
             yield prefix
