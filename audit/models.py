@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
         PASSWORD_RESET = "password_reset", _("重置密码")
         DEACTIVATE = "deactivate", _("停用账号")
         REACTIVATE = "reactivate", _("启用账号")
+        REFUSED = "refused", _("拒绝登记")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -211,9 +211,12 @@ def candidates(request):
     """Open incidents of the chosen type in the chosen grid (an htmx partial of the report
     form), so the worker can add to one instead of reporting it again."""
     grids = _reporting_grids(request.user)
-    grid = grids.filter(pk=request.GET.get("grid") or 0).first() or grids.first()
+    grid_id, type_id = (request.GET.get(name, "") for name in ("grid", "type"))
+    grid = (grids.filter(pk=grid_id).first() if grid_id.isdigit() else None) or grids.first()
     incident_type = (
-        visible(request.user, IncidentType).filter(pk=request.GET.get("type") or 0).first()
+        visible(request.user, IncidentType).filter(pk=type_id).first()
+        if type_id.isdigit()
+        else None
     )
     found = (
         reports.duplicate_candidates(visible(request.user, Incident), grid, incident_type)

@@ -21,7 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accounts.api import router as accounts_router
 from accounts.models import ApiToken, User
-from core.api import ApiError
+from core.api import ApiError, FormOrJsonParser, document_shared_answers
 from incidents.api import router as incidents_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
@@ -78,7 +78,12 @@ class SessionCookie(SessionAuth):
         return super().authenticate(request, key) if key else None
 
 
-api = NinjaAPI(
+class LingyanApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_shared_answers(super().get_openapi_schema(**kwargs))
+
+
+api = LingyanApi(
     title="Lingyan API",
     version="1",
     description="领雁（党建引领乡村治理）数据接口。先用 POST /api/auth/token 换取令牌，"
@@ -87,6 +92,7 @@ api = NinjaAPI(
     # The bearer token first: a request that carries one never depends on the cookie, so it
     # needs no CSRF token even when the browser also sends a session cookie.
     auth=[BearerToken(), SessionCookie()],
+    parser=FormOrJsonParser(),
 )
 
 

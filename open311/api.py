@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.text import CONTROL_MESSAGE, fields_with_control_characters
 from open311.domain import public
 from open311.domain.errors import Refused
 from open311.domain.keys import authenticate
@@ -28,16 +29,38 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
 def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Answer ``Refused`` in the Open311 error format of the URL's suffix."""
+    """Answer ``Refused`` in the Open311 error format of the URL's suffix, after the checks
+    every request passes: a POST's body is a form (GeoReport v2 posts
+    ``application/x-www-form-urlencoded``; a body of any other type would be ignored, so it
+    is refused with 415 instead), and no argument holds a control character (400)."""
 
     @wraps(view)
     def answer(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            _check_input(request)
             return view(request, *args, fmt=fmt, **kwargs)
         except Refused as refused:
             return Open311Error(refused.status, *refused.messages).response(fmt)
 
     return answer
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _check_input(request: HttpRequest) -> None:
+    arguments = dict(request.GET.lists())
+    if request.method == "POST":
+        if request.body and request.content_type not in FORM_TYPES:
+            raise Refused(
+                415,
+                "请求体应为表单（application/x-www-form-urlencoded），"
+                f"不支持 {request.content_type or '未声明的类型'}。",
+            )
+        arguments.update(request.POST.lists())
+    names = list(dict.fromkeys(fields_with_control_characters(arguments)))
+    if names:
+        raise Refused(400, *(f"{name} {CONTROL_MESSAGE}" for name in names))
 
 
 def _county(request: HttpRequest) -> Region:

@@ -23,6 +23,8 @@ from xml.etree import ElementTree
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.numbers import year_in_range
+
 FORMATS = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -57,6 +59,7 @@ def w3c(moment: datetime | None) -> str | None:
 
 # The W3C note's profiles that a filter may use: a date, or a date and time with minutes,
 # optional seconds and fraction, and — for a time — a zone designator (Z or ±hh:mm).
+W3C_YEAR = re.compile(r"^\d{4}-")
 W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 W3C_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -65,6 +68,8 @@ def parse_w3c(value: str) -> datetime | None:
     """An aware datetime from a W3C datetime, or ``None`` when ``value`` is not one. A bare
     date means its midnight in Asia/Shanghai (the jurisdiction's own day)."""
     value = value.strip()
+    if not W3C_YEAR.match(value) or not year_in_range(int(value[:4])):
+        return None  # year 1 or 9999 would overflow the time zone arithmetic
     try:
         if W3C_DATE.match(value):
             return timezone.make_aware(datetime.combine(date.fromisoformat(value), time()))

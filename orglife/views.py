@@ -21,6 +21,7 @@ from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
 from core.forms import apply_refusal
+from core.numbers import year_in_range
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
 from core.periods import Period, month_of
@@ -765,7 +766,8 @@ def calendar(request):
             return _pick_organization(request, organizations[:1000], gettext("组织生活日历"))
         organization = own[0]
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and year_in_range(int(asked)) else today.year
     dues = list(
         visible(request.user, DueReport)
         # By the months the periods end in, through the (month, region_path) index.

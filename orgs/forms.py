@@ -6,6 +6,8 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.scope import get_for_user, visible
 from core.idnumbers import has_valid_check_character
+from orgs.domain import registration
+from orgs.domain.registration import hidden_holders, visible_holder
 from orgs.models import CommitteePost, Grid, Household, Member, Organization, Region
 from orgs.scope_rules import manageable_organizations
 
@@ -110,6 +112,30 @@ class MemberForm(forms.ModelForm):
         self.fields["organization"].queryset = manageable_organizations(user).order_by("path")
         if self.instance.household_id:
             self.initial["household_code"] = self.instance.household.code
+
+    def clean_id_number(self):
+        """A duplicate the user may see is named; one outside the scope gets the neutral
+        answer of ``orgs.domain.registration`` (and an audit entry)."""
+        number = self.cleaned_data["id_number"]
+        held = visible_holder(self.user, number, exclude_pk=self.instance.pk)
+        if held is not None:
+            raise forms.ValidationError(
+                _("该身份证号已存在：%(organization)s的党员%(name)s。"),
+                params={"organization": held.organization.name, "name": held.name},
+            )
+        if hidden_holders(self.user, [number], exclude_pk=self.instance.pk):
+            registration.record_refusal(self.user, [number], "党员登记")
+            raise forms.ValidationError(registration.HIDDEN_DUPLICATE)
+        return number
+
+    def validate_unique(self):
+        """The ID number's uniqueness is checked by ``clean_id_number``, which says only what
+        the user may know; Django's own check would tell "already exists" for any member."""
+        exclude = self._get_validation_exclusions() | {"id_number"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_household_code(self):
         code = self.cleaned_data["household_code"].strip()

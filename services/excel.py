@@ -3,6 +3,7 @@ all-or-nothing import with row-numbered errors, following ``orgs.excel``), the c
 centre's tables and the request lists behind them. Chinese documents whatever the page
 language (callers run them with Chinese active); every export and import is audited."""
 
+import zipfile
 from collections.abc import Iterable
 from io import BytesIO
 from typing import IO, Any
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from audit.log import Action, record
-from core.excel import workbook
+from core.excel import check_archive, check_cells, workbook
 from orgs.excel.results import ImportResult, RowError
 from orgs.models import Region
 from services.domain import catalogue
@@ -39,6 +40,7 @@ LEVEL_BY_LABEL = {"旗县级": Level.COUNTY, "乡镇级": Level.TOWNSHIP, "村�
 LABEL_BY_LEVEL = {v: k for k, v in LEVEL_BY_LABEL.items()}
 YES, NO = "是", "否"
 MAX_ROWS = 5000
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def _local(moment):
@@ -133,11 +135,13 @@ def _text(value: Any) -> str:
 
 
 def _read(file: bytes | IO[bytes]) -> list[tuple[int, dict[str, str]]]:
+    content = file if isinstance(file, bytes) else file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValueError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限。")
+    check_archive(content)  # an UnsafeWorkbook is a ValueError: its message is the answer
     try:
-        book = load_workbook(
-            BytesIO(file) if isinstance(file, bytes) else file, read_only=True, data_only=True
-        )
-    except (InvalidFileException, OSError, KeyError, ValueError):
+        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
         raise ValueError("无法读取该文件，请上传由模板填写的 .xlsx 文件。") from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -147,6 +151,7 @@ def _read(file: bytes | IO[bytes]) -> list[tuple[int, dict[str, str]]]:
         raise ValueError(f"表头缺少：{'、'.join(missing)}。请使用下载的模板。")
     read = []
     for number, values in enumerate(rows, start=2):
+        check_cells(number, values)
         cells = {h: _text(values[i]) if i < len(values) else "" for i, h in enumerate(header)}
         if any(cells.values()):
             read.append((number, cells))

@@ -32,7 +32,7 @@ from django.db.models import F
 from accounts.scope import scope_for, visible
 from audit.log import Action, record
 from core.paths import common_path
-from orgs.domain import people
+from orgs.domain import people, registration
 from orgs.domain.tree import (
     add_organization,
     add_region,
@@ -231,12 +231,27 @@ class Importer(ABC):
         for chunk in _chunks(found):
             in_scope = visible(self.user, model, write=True).filter(**{f"{self.key}__in": chunk})
             writable.update(in_scope.values_list(self.key, flat=True))
+        readable: set[str] = set()
+        hidden = [key for key in found if key not in writable]
+        for chunk in _chunks(hidden):
+            seen = visible(self.user, model).filter(**{f"{self.key}__in": chunk})
+            readable.update(seen.values_list(self.key, flat=True))
+        personal = self.key == "id_number"
+        hidden_numbers = []
         for row in rows:
             key = row.values[self.key]
             if key in found and key not in writable:
-                self.error(row, self.key, f"{cells.quoted(key)}已存在，但不在您可修改的范围内")
+                if personal and key not in readable:
+                    # Said for the file as a whole (orgs.domain.registration): no row numbers.
+                    hidden_numbers.append(key)
+                    row.bad.add(self.key)
+                else:
+                    self.error(row, self.key, f"{cells.quoted(key)}已存在，但不在您可修改的范围内")
             elif key in found:
                 self.existing[key] = found[key]
+        if hidden_numbers:
+            self.errors.append(RowError(0, "", registration.HIDDEN_DUPLICATES_IN_FILE))
+            registration.record_refusal(self.user, hidden_numbers, "党员导入")
         return [row for row in rows if row.ok(self.key)]
 
     def lookup(

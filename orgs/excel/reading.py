@@ -1,5 +1,6 @@
 """Reading an uploaded workbook into rows of raw cell values keyed by header, with the file's
-own problems (too big, not an .xlsx, a missing or renamed header, no data) as clear errors."""
+own problems (too big — on disk, expanded (``core.excel.check_archive``) or in one cell —, not
+an .xlsx, a missing or renamed header, no data) as clear errors."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import IO, Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from core.excel import UnsafeWorkbook, check_archive, check_cells
 from orgs.excel import cells
 from orgs.excel.kinds import INSTRUCTIONS_SHEET, KINDS, Kind
 from orgs.excel.results import RowError
@@ -45,6 +47,10 @@ def read_rows(spec: Kind, file: bytes | IO[bytes]) -> Iterator[RawRow]:
     cannot be imported as a whole."""
     content = _content(file)
     try:
+        check_archive(content)
+    except UnsafeWorkbook as unsafe:
+        raise file_error(str(unsafe)) from None
+    try:
         workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for files it cannot read.
         raise file_error(CORRUPT) from None
@@ -58,6 +64,10 @@ def read_rows(spec: Kind, file: bytes | IO[bytes]) -> Iterator[RawRow]:
         positions = _header_positions(spec, [cells.text(value) for value in header])
         count = 0
         for number, line in enumerate(lines, start=2):
+            try:
+                check_cells(number, line)
+            except UnsafeWorkbook as unsafe:
+                raise file_error(str(unsafe)) from None
             values = {
                 name: line[index] if index < len(line) else None
                 for name, index in positions.items()

@@ -1,11 +1,11 @@
-"""Blank templates and exports. Both write the same data sheet — so an export is also a
+"""Blank templates and exports, written through the one writer (``core.excel``: typed text
+stays text, whatever it begins with). Both write the same data sheet — so an export is also a
 template, and imports back unchanged — followed by a 填写说明 sheet with the rules.
 
 Workbooks are written in openpyxl's write-only mode and rows are read in chunks, so a county's
 60,000 households are streamed rather than held in memory."""
 
 from collections.abc import Iterable, Iterator
-from io import BytesIO
 from itertools import islice
 from typing import Any
 
@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scope import scope_for, visible
 from audit.log import Action, record
+from core.excel import append, save
 from core.masking import mask_id_number, mask_phone
 from core.paths import common_path, subtree_q
 from orgs.excel.kinds import (
@@ -154,11 +155,9 @@ def _workbook(spec: Kind, rows: Iterable[list[Any]]) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append([_header_cell(sheet, column.header, column.required) for column in spec.columns])
     for row in rows:
-        sheet.append(row)
+        append(sheet, row)
     _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), spec)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return save(workbook)
 
 
 def _header_cell(sheet: WriteOnlyWorksheet, text: str, required: bool = False) -> WriteOnlyCell:
@@ -196,15 +195,16 @@ def _write_instructions(sheet: WriteOnlyWorksheet, spec: Kind) -> None:
     sheet.append([title])
     for rule in (*GENERAL_RULES, spec.note):
         if rule:
-            sheet.append([rule])
+            append(sheet, [rule])
     sheet.append([])
     sheet.append([_header_cell(sheet, text) for text in ("列名", "必填", "填写要求", "示例")])
     for column in spec.columns:
-        sheet.append(
+        append(
+            sheet,
             [
                 column.header,
                 "必填" if column.required else "选填",
                 column.rule(),
                 column.example or None,
-            ]
+            ],
         )

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import year_in_range
 from core.periods import Period, containing
 
 
@@ -90,6 +91,8 @@ def parse_period(span: str, key: str | None) -> PointsPeriod | None:
     if match is None:
         return None
     year = int(match.group(1))
+    if not year_in_range(year):
+        return None  # year 1 or 9999: the period's neighbours would not exist
     try:
         if span == Span.WEEK:
             return period_of(date.fromisocalendar(year, int(match.group(2)), 1), span)
