@@ -22,7 +22,11 @@ HOSTILE = '=HYPERLINK("http://evil.example","点")\x01'
 SHOWN = '=HYPERLINK("http://evil.example","点")'
 TEXT_FIELDS = {"name", "title", "description", "head_name", "explanation", "rating_comment"}
 # Files with no stored text: the blank templates.
-TEMPLATES = {"transfer/<str:kind>/template.xlsx", "services/catalogue/template.xlsx"}
+TEMPLATES = {
+    "transfer/<str:kind>/template.xlsx",
+    "services/catalogue/template.xlsx",
+    "accounts/roster/template.xlsx",
+}
 # The other tables of the routes with a ``<str:table>``.
 MORE_TABLES = {
     "incidents/centre/<str:table>.xlsx": ["types", "months", "overdue"],

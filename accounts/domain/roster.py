@@ -13,8 +13,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -22,6 +21,7 @@ from accounts.domain import coverage, issuing
 from accounts.domain.passwords import AccountRefused
 from accounts.models import Role, User
 from audit.log import Action, record
+from core import excel
 from core.paths import common_path
 from orgs.excel import cells
 from orgs.excel.kinds import INSTRUCTIONS_SHEET, Column, ColumnType, Kind
@@ -83,19 +83,16 @@ RULES = (
     "文件中只要有一处错误，就不会发放任何账号；请按提示的行号和列名修改后重新上传。",
     "支部账号、网格员、服务单位、党员、村民每个对象只能有一个启用的账号；已有的会被报错。",
 )
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # The column each role's subject is found by in 对象编码.
 KEY = {Role.MEMBER: "id_number"}
 
 
-def _cell(sheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text typed by users never becomes a formula
-    if font is not None:
-        cell.font = font
-        cell.fill = HEADER_FILL
-    return cell
+def _cell(sheet, value: Any, font: Font | None = None) -> Any:
+    """Typed text goes through the one Excel writer (never a formula, never an illegal
+    character); headers and notes get their font."""
+    if font is None:
+        return excel.cell(sheet, value)
+    return excel.header_cell(sheet, str(value), font)
 
 
 def roster_workbook(rows: Iterable[list[Any]]) -> bytes:

@@ -140,7 +140,10 @@ def test_a_subject_outside_the_scope_is_not_issued(world, login):
 
 def test_first_login_forces_a_password_change(world, client):
     issued = issuing.issue_account(world.township_admin, Role.GRID_WORKER, world.neighbour_grid)
-    assert client.login(username=issued.user.username, password=issued.password)
+    signed_in = client.post(
+        "/login/", {"username": issued.user.username, "password": issued.password}
+    )
+    assert signed_in.status_code == 302
     assert client.get("/").url == "/accounts/password/"
     assert client.get("/households/").url == "/accounts/password/"
     page = client.get("/accounts/password/").content.decode()

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import RequestFactory
 
 from accounts.domain import coverage, issuing, passwords
 from accounts.domain.passwords import AccountRefused
@@ -10,6 +11,11 @@ from accounts.models import Role, RoleAssignment, User
 from audit.models import AuditEntry
 from notifications.models import Notification
 from tests.world import PASSWORD
+
+
+def login_request():
+    """Axes (login throttling) needs the request a sign-in comes with."""
+    return RequestFactory().post("/login/")
 
 
 def test_it_issues_a_grid_worker_with_a_derived_username_and_a_shown_once_password(world):
@@ -20,7 +26,7 @@ def test_it_issues_a_grid_worker_with_a_derived_username_and_a_shown_once_passwo
     assert user.username == "g-g-1"
     assert user.display_name == "红旗村第一网格网格员"
     assert user.must_change_password
-    assert authenticate(username="g-g-1", password=issued.password) == user
+    assert authenticate(login_request(), username="g-g-1", password=issued.password) == user
     assignment = user.assignments.get()
     assert (assignment.role, assignment.grid, assignment.region) == (
         Role.GRID_WORKER,
@@ -94,7 +100,7 @@ def test_initial_passwords_are_hashed_with_fewer_rounds_until_the_first_login(wo
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     issued = issuing.issue_account(world.county_admin, Role.BRANCH, world.township_committee)
     assert issued.user.password.startswith(f"pbkdf2_sha256${passwords.INITIAL_ITERATIONS}$")
-    assert authenticate(username=issued.user.username, password=issued.password)
+    assert authenticate(login_request(), username=issued.user.username, password=issued.password)
     issued.user.refresh_from_db()  # re-hashed with the full work factor at the login
     assert issued.user.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
 
@@ -109,8 +115,8 @@ def test_reset_gives_a_new_password_to_change_and_tells_the_user(world):
     password = passwords.reset_password(world.township_admin, world.branch)
     world.branch.refresh_from_db()
     assert world.branch.must_change_password
-    assert authenticate(username="branch", password=password) == world.branch
-    assert not authenticate(username="branch", password=PASSWORD)
+    assert authenticate(login_request(), username="branch", password=password) == world.branch
+    assert not authenticate(login_request(), username="branch", password=PASSWORD)
     assert AuditEntry.objects.filter(action="password_reset", object_id=str(world.branch.pk))
     assert Notification.objects.filter(user=world.branch, key__startswith="password-reset:")
 
@@ -126,7 +132,7 @@ def test_deactivate_and_reactivate_are_audited(world):
     passwords.set_active(world.township_admin, world.grid_worker, False)
     world.grid_worker.refresh_from_db()
     assert not world.grid_worker.is_active
-    assert not authenticate(username="gridder", password=PASSWORD)
+    assert not authenticate(login_request(), username="gridder", password=PASSWORD)
     with pytest.raises(AccountRefused):
         passwords.set_active(world.township_admin, world.grid_worker, False)
     passwords.set_active(world.township_admin, world.grid_worker, True)
