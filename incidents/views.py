@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
+from core.forms import bind_photos, photos_attached
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
 from incidents import excel
@@ -161,7 +162,7 @@ def report(request):
     form_kwargs = {"types": types, "grids": grids, "emergencies": open_emergencies}
     photos_lost = False
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, **form_kwargs)
+        form = bind_photos(ReportForm(request.POST, request.FILES, **form_kwargs), request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -185,8 +186,13 @@ def report(request):
                     for error in errors:
                         form.add_error(name if name in form.fields else None, error)
             else:
+                photos_attached(form)
                 if new:
-                    messages.success(request, gettext("事件已上报。"))
+                    messages.success(
+                        request,
+                        gettext("事件已上报，编号 %(number)s，请等待交办。")
+                        % {"number": incident.pk},
+                    )
                 return redirect("incidents:detail", incident.pk)
         photos_lost = bool(request.FILES.getlist("photos"))
     else:

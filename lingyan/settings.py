@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "open311",
     "incidents",
     "points",
+    "search",
     "demo",
     "huey.contrib.djhuey",
 ]
@@ -80,6 +81,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Required fields' labels carry a visible "*" (core.forms.MarkedBoundField), on every form.
+FORM_RENDERER = "core.forms.Renderer"
 
 
 def database_from_env() -> dict:

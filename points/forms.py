@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PhotoField
 from points.models import PointRule
 
 
@@ -30,7 +31,7 @@ class ProposeForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photo = forms.ImageField(label=_("现场照片"), required=False)
+    photo = PhotoField(label=_("现场照片"), required=False)
 
     def __init__(self, *args, households, rules: list[PointRule], members, **kwargs):
         super().__init__(*args, **kwargs)

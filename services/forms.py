@@ -14,12 +14,8 @@ from services.models import Level, RequestStatus, ServiceCategory, ServiceItem
 
 
 class PhotosField(MultiplePhotoField):
-    """The photos, ignoring empty file parts: the offline queue resends an untouched file
-    input as a zero-byte file named "photo.jpg", which is no photo at all."""
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return super().clean([u for u in uploads if getattr(u, "size", 1)], initial)
+    """The photos; empty file parts (the offline queue resends an untouched file input as a
+    zero-byte file) are left out by ``MultiplePhotoField``."""
 
 
 # Above this many households a proxy types the household number instead of picking.
@@ -170,6 +166,13 @@ class NoteForm(forms.Form):
 
 
 class FinishForm(NoteForm):
+    note = forms.CharField(
+        label=_("办理结果"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note.required_mark = True  # the domain refuses a finish without a result
     photos = PhotosField(label=_("办结照片"), required=False)
 
 

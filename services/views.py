@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
-from core.forms import apply_refusal
+from core.forms import apply_refusal, bind_photos, photos_attached
 from core.pages import paginate, serve, xlsx_download
 from core.paths import ancestor_paths, subtree_q
 from orgs.models import Household, Member, Region, Unit
@@ -277,12 +277,14 @@ def request_new(request):
             households=proxied if own is None else None,
             own_household=own,
         )
+        bind_photos(form, request.user)
         if form.is_valid():
             try:
                 created = requests.submit_request(request.user, form.request_input())
             except requests.RequestRefused as error:
                 apply_refusal(form, error)
             else:
+                photos_attached(form)
                 messages.success(request, gettext("诉求已提交，村（社区）将尽快派单办理。"))
                 return redirect("services:request", created.pk)
     else:
