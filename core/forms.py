@@ -12,7 +12,6 @@ from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.photos import (
@@ -40,9 +39,8 @@ class MarkedBoundField(BoundField):
         if mark and self.label:
             note = mark if isinstance(mark, str | Promise) else ""
             self.label = format_html(
-                '{} <span class="bad required-mark" title="{}">*</span>{}',
+                '{} <span class="bad required-mark">*</span>{}',
                 self.label,
-                gettext("必填"),
                 format_html('<span class="muted">（{}）</span>', note) if note else "",
             )
 

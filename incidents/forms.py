@@ -115,6 +115,7 @@ class ListFilterForm(forms.Form):
         ("fixed", _("待核实")),
         ("closed", _("已关闭")),
     ]
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("状态"), choices=STATUS, required=False)
     type = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -20,6 +20,7 @@ from accounts.scope import get_for_user, scope_for, visible
 from core.forms import bind_photos, photos_attached
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
+from core.search import search
 from incidents import excel
 from incidents.domain import catalogue, emergencies, figures, moves, reports
 from incidents.forms import (
@@ -41,6 +42,8 @@ from orgs.models import Grid, Region
 from orgs.scope_rules import may_see_counts
 
 LIST_ROWS = Incident.objects.select_related("type", "state", "grid", "region", "emergency")
+# The list's search box: by words, over these (and the number) — core.search.
+SEARCHED = ["description", "type__name", "grid__name", "region__name", "reporter__display_name"]
 LIVE_ROWS = 30  # the live list shows the newest incidents; older ones are paged
 
 
@@ -72,6 +75,7 @@ def _filtered(request):
         rows = rows.filter(emergency=get_for_user(request.user, Emergency, data["emergency"]))
     if data.get("type"):
         rows = rows.filter(type_id=data["type"])
+    rows = search(rows, data.get("q"), SEARCHED)
     now = timezone.now()
     status = data.get("status")
     if status == "open":

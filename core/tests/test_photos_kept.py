@@ -47,8 +47,8 @@ def test_it_keeps_the_good_photos_when_another_is_bad(world):
 
 def test_every_required_label_carries_a_mark(world):
     form = Sample()
-    assert 'required-mark' in str(form["name"].label)
-    assert 'required-mark' not in str(form["note"].label)
+    assert "required-mark" in str(form["name"].label)
+    assert "required-mark" not in str(form["note"].label)
     assert str(form["note"].label) == "备注"
 
 

@@ -155,6 +155,8 @@
   function submit(event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-offline")) return;
+    // A search button of the form (formmethod=get: the no-JavaScript fallback) is no submission.
+    if (event.submitter && (event.submitter.getAttribute("formmethod") || "").toLowerCase() === "get") return;
     event.preventDefault();
     var button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
