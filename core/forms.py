@@ -94,7 +94,7 @@ class MultiplePhotoField(forms.FileField):
         self._kept: list[PendingPhoto] | None = None
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]
         result._claimed, result._fresh, result._kept = [], [], None
         return result
 
