@@ -25,6 +25,14 @@ from core.photos import (
 )
 
 
+def required_mark_html(note="") -> str:
+    """The mark of a required field (with the condition, when it is required only sometimes)."""
+    return format_html(
+        '<span class="bad required-mark">*</span>{}',
+        format_html('<span class="muted">（{}）</span>', note) if note else "",
+    )
+
+
 class MarkedBoundField(BoundField):
     """A field whose ``label`` carries a visible ``*`` when the field is required — or when
     the form says so with ``field.required_mark`` (``True``, or the condition as text, e.g.
@@ -38,11 +46,7 @@ class MarkedBoundField(BoundField):
             mark = field.required and not isinstance(field.widget, forms.HiddenInput)
         if mark and self.label:
             note = mark if isinstance(mark, str | Promise) else ""
-            self.label = format_html(
-                '{} <span class="bad required-mark">*</span>{}',
-                self.label,
-                format_html('<span class="muted">（{}）</span>', note) if note else "",
-            )
+            self.label = format_html("{} {}", self.label, required_mark_html(note))
 
 
 class Renderer(DjangoTemplates):

@@ -61,3 +61,9 @@ def test_the_conditional_place_is_marked_and_the_request_form_marks_its_fields(w
     page = login(world.resident).get("/services/requests/new/").content.decode()
     assert page.count("required-mark") == 1  # the description (the item may be free text)
     assert login(world.outsider).get("/photos/pending/forged/").status_code == 404
+
+
+def test_hand_written_labels_of_required_inputs_carry_the_same_mark(world, client, login):
+    login_page = client.get("/login/").content.decode()
+    assert login_page.count("required-mark") == 2
+    assert login(world.outsider).get("/photos/pending/x/").status_code == 404
