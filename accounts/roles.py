@@ -139,6 +139,8 @@ def nav_items(user, view_name: str, nav: dict | None = None) -> list[dict]:
             "services:catalogue",
             name.startswith("services:catalogue") or name == "services:item",
         )
+    if nav["members"]:
+        add(_("查询"), "search:search", name == "search:search")
     if nav["accounts"]:
         add(
             _("账号"),

@@ -10,12 +10,11 @@ from incidents.domain.reports import DESCRIPTION_LENGTH, MAX_PHOTOS
 
 
 class PhotosField(MultiplePhotoField):
-    """Photos, leaving out empty parts: the offline queue resends an unused file input as an
-    empty file."""
+    """Photos, at most ``MAX_PHOTOS``; empty parts (the offline queue resends an unused file
+    input as an empty file) are left out by ``MultiplePhotoField``."""
 
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return super().clean([u for u in uploads if getattr(u, "size", 1)], initial)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, max_photos=MAX_PHOTOS, **kwargs)
 
 
 class ReportForm(forms.Form):
@@ -55,12 +54,6 @@ class ReportForm(forms.Form):
         self.fields["grid"].queryset = grids
         self.fields["emergency"].queryset = emergencies
         self.fields["type"].widget.attrs["autofocus"] = True
-
-    def clean_photos(self):
-        photos = self.cleaned_data["photos"]
-        if len(photos) > MAX_PHOTOS:
-            raise forms.ValidationError(_("一次最多上传 %(n)s 张照片。"), params={"n": MAX_PHOTOS})
-        return photos
 
     def clean_device_time(self):
         return parse_device_time(self.cleaned_data.get("device_time", ""))
@@ -122,6 +115,7 @@ class ListFilterForm(forms.Form):
         ("fixed", _("待核实")),
         ("closed", _("已关闭")),
     ]
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("状态"), choices=STATUS, required=False)
     type = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.IntegerField(required=False, widget=forms.HiddenInput)

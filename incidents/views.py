@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import home_region
 from accounts.scope import get_for_user, scope_for, visible
+from core.forms import bind_photos, photos_attached
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
+from core.search import search
 from incidents import excel
 from incidents.domain import catalogue, emergencies, figures, moves, reports
 from incidents.forms import (
@@ -40,6 +42,8 @@ from orgs.models import Grid, Region
 from orgs.scope_rules import may_see_counts
 
 LIST_ROWS = Incident.objects.select_related("type", "state", "grid", "region", "emergency")
+# The list's search box: by words, over these (and the number) — core.search.
+SEARCHED = ["description", "type__name", "grid__name", "region__name", "reporter__display_name"]
 LIVE_ROWS = 30  # the live list shows the newest incidents; older ones are paged
 
 
@@ -71,6 +75,7 @@ def _filtered(request):
         rows = rows.filter(emergency=get_for_user(request.user, Emergency, data["emergency"]))
     if data.get("type"):
         rows = rows.filter(type_id=data["type"])
+    rows = search(rows, data.get("q"), SEARCHED)
     now = timezone.now()
     status = data.get("status")
     if status == "open":
@@ -161,7 +166,7 @@ def report(request):
     form_kwargs = {"types": types, "grids": grids, "emergencies": open_emergencies}
     photos_lost = False
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, **form_kwargs)
+        form = bind_photos(ReportForm(request.POST, request.FILES, **form_kwargs), request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -185,8 +190,13 @@ def report(request):
                     for error in errors:
                         form.add_error(name if name in form.fields else None, error)
             else:
+                photos_attached(form)
                 if new:
-                    messages.success(request, gettext("事件已上报。"))
+                    messages.success(
+                        request,
+                        gettext("事件已上报，编号 %(number)s，请等待交办。")
+                        % {"number": incident.pk},
+                    )
                 return redirect("incidents:detail", incident.pk)
         photos_lost = bool(request.FILES.getlist("photos"))
     else:

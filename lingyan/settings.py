@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "open311",
     "incidents",
     "points",
+    "search",
     "demo",
     "huey.contrib.djhuey",
     "axes",
@@ -127,6 +128,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Required fields' labels carry a visible "*" (core.forms.MarkedBoundField), on every form.
+FORM_RENDERER = "core.forms.Renderer"
 
 
 def database_from_env() -> dict:

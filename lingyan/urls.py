@@ -14,6 +14,8 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("points/", include("points.urls")),
     path("points/", include("points.report_urls")),
+    path("", include("core.urls")),
+    path("search/", include("search.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

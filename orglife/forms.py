@@ -115,6 +115,7 @@ class RecordForm(forms.Form):
     held_on = forms.DateField(label=_("活动日期"), widget=DATE)
     online = forms.BooleanField(label=_("线上开展"), required=False)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    place.required_mark = True  # the domain requires it unless the meeting is held online
     topic = forms.CharField(label=_("主题"), max_length=200)
     minutes = forms.CharField(
         label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 6})

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
-from core.forms import apply_refusal
+from core.forms import apply_refusal, bind_photos, photos_attached
 from core.numbers import year_in_range
 from core.pages import is_htmx, paginate, serve, xlsx_download
 from core.paths import subtree_q
@@ -583,6 +583,7 @@ def record_new(request):
     initial = {"held_on": held_on, "activity_types": [asked] if asked else []}
     if request.method == "POST":
         form = RecordForm(request.POST, request.FILES, types=types, members=members)
+        bind_photos(form, request.user)
         if form.is_valid():
             try:
                 rec = records.upload_record(
@@ -594,6 +595,7 @@ def record_new(request):
             except records.RecordRefused as error:
                 apply_refusal(form, error)
             else:
+                photos_attached(form)
                 messages.success(request, gettext("记录已上传。"))
                 return redirect("orglife:record", rec.pk)
     else:
@@ -651,6 +653,7 @@ def record_edit(request, pk: int):
         form = RecordForm(
             request.POST, request.FILES, types=types, members=members, require_reason=locked
         )
+        bind_photos(form, request.user)
         if form.is_valid():
             try:
                 records.correct_record(
@@ -663,6 +666,7 @@ def record_edit(request, pk: int):
             except records.RecordRefused as error:
                 apply_refusal(form, error)
             else:
+                photos_attached(form)
                 messages.success(request, gettext("记录已更正。"))
                 return redirect("orglife:record", rec.pk)
     else:

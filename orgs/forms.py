@@ -53,7 +53,7 @@ class MemberFilterForm(ScopedFilterForm):
 class HouseholdFilterForm(ScopedFilterForm):
     NODES = {"region": Region, "grid": Grid}
 
-    q = forms.CharField(label=_("户主/户编号"), required=False, max_length=50)
+    q = forms.CharField(label=_("户主/户编号/住址"), required=False, max_length=50)
     region = forms.IntegerField(label=_("区划"), required=False, widget=forms.HiddenInput)
     grid = forms.IntegerField(
         label=pgettext_lazy("singular", "网格"), required=False, widget=forms.HiddenInput

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PhotoField
 from points.domain.proposals import MAX_TIMES
 from points.domain.store import MAX_ADD_STOCK
 from points.models import PointRule
@@ -47,7 +48,7 @@ class ProposeForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photo = forms.ImageField(label=_("现场照片"), required=False)
+    photo = PhotoField(label=_("现场照片"), required=False)
 
     def __init__(self, *args, households, rules: list[PointRule], members, grids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,9 +18,8 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_for_user, scope_for, visible
-from core.forms import apply_refusal
+from core.forms import apply_refusal, bind_photos, photos_attached
 from core.pages import serve
-from core.photos import PhotoError, clean_photo
 from orgs.models import Grid, Household, Member, Region
 from points import scope_rules
 from points.domain import ledger, objections, people, proposals, rulebooks, store
@@ -231,15 +230,10 @@ def propose(request):
     }
     photo_lost = False
     if request.method == "POST":
-        form = ProposeForm(request.POST, request.FILES, **form_kwargs)
+        form = bind_photos(ProposeForm(request.POST, request.FILES, **form_kwargs), request.user)
         if form.is_valid():
             data = form.cleaned_data
-            photo = None
-            try:
-                if data["photo"]:
-                    photo = clean_photo(data["photo"], data["photo"].name)
-            except PhotoError as error:
-                form.add_error("photo", str(error))
+            photo = data["photo"][0] if data["photo"] else None
             rule = next((r for r in rules if str(r.pk) == data["rule"]), None)
             member = next((m for m in members if str(m.pk) == data["member"]), None)
             if not form.errors and rule is not None:
@@ -266,6 +260,7 @@ def propose(request):
                 except PointsRefused as refused:
                     apply_refusal(form, refused)
                 else:
+                    photos_attached(form)
                     messages.success(
                         request,
                         gettext("已提交 %(n)s 条采分，等待党小组初审。") % {"n": len(made)},

@@ -14,16 +14,15 @@ from services.models import Level, RequestStatus, ServiceCategory, ServiceItem
 
 
 class PhotosField(MultiplePhotoField):
-    """The photos, ignoring empty file parts: the offline queue resends an untouched file
-    input as a zero-byte file named "photo.jpg", which is no photo at all."""
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return super().clean([u for u in uploads if getattr(u, "size", 1)], initial)
+    """The photos; empty file parts (the offline queue resends an untouched file input as a
+    zero-byte file) are left out by ``MultiplePhotoField``."""
 
 
-# Above this many households a proxy types the household number instead of picking.
-HOUSEHOLD_PICK_LIMIT = 400
+# What the request form's type-ahead searches (core.search): a service by its name, its
+# category or its code; a household (代办) by its head's name, its code or its address.
+ITEM_SEARCHED = ["name", "category__name", "code"]
+HOUSEHOLD_SEARCHED = ["head_name", "code", "address"]
+SEARCH_LIMIT = 20
 
 
 FREE_TEXT = _("（不在目录中，自己描述）")
@@ -92,19 +91,30 @@ class RequestForm(forms.Form):
         self.fields["item"].choices = item_choices(items)
         self.own_household = own_household
         self.households = households
-        picks = list(households[: HOUSEHOLD_PICK_LIMIT + 1]) if households is not None else []
-        self.pick_household = households is not None and len(picks) <= HOUSEHOLD_PICK_LIMIT
         if households is None:
             del self.fields["household"]
-        elif self.pick_household:
-            self.fields["household"].widget = forms.Select(
-                choices=[
-                    ("", _("请选择农户")),
-                    *[(h.pk, f"{h.head_name}户 · {h.code}") for h in picks],
-                ]
-            )
         else:
-            self.fields["household"].help_text = _("请输入户编号")
+            self.fields["household"].required_mark = True
+
+    def chosen_item(self):
+        """The service picked (posted, or asked for with ``?item=``), for the type-ahead."""
+        value = self["item"].value()
+        return self.items.get(int(value)) if str(value or "").isdigit() else None
+
+    def chosen_household(self):
+        """The household picked for a proxy order, for the type-ahead (scoped rows only)."""
+        if self.households is None or "household" not in self.fields:
+            return None
+        value = str(self["household"].value() or "").strip()
+        return self._household(value) if value else None
+
+    def _household(self, value: str):
+        assert self.households is not None
+        if value.isdigit() and len(value) < 19:
+            found = self.households.filter(pk=int(value)).first()
+            if found is not None:
+                return found
+        return self.households.filter(code=value).first()
 
     def clean_item(self):
         value = self.cleaned_data["item"]
@@ -116,15 +126,10 @@ class RequestForm(forms.Form):
         value = (self.cleaned_data.get("household") or "").strip()
         if not value:
             raise forms.ValidationError(_("请选择为哪一户办理。"))
-        assert self.households is not None
-        found = (
-            self.households.filter(pk=int(value)).first()
-            if self.pick_household and value.isdigit()
-            else self.households.filter(code=value).first()
-        )
+        found = self._household(value)
         if found is not None:
             return found
-        raise forms.ValidationError(_("找不到该农户，请检查户编号。"))
+        raise forms.ValidationError(_("找不到该农户，请按户主姓名、户编号或住址查找后选择。"))
 
     def request_input(self, source: str = "web") -> RequestInput:
         data = self.cleaned_data
@@ -170,6 +175,13 @@ class NoteForm(forms.Form):
 
 
 class FinishForm(NoteForm):
+    note = forms.CharField(
+        label=_("办理结果"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note.required_mark = True  # the domain refuses a finish without a result
     photos = PhotosField(label=_("办结照片"), required=False)
 
 
@@ -187,6 +199,7 @@ class RateForm(forms.Form):
 
 
 class RequestFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *RequestStatus.choices]
     )

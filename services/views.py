@@ -18,14 +18,19 @@ from django.views.decorators.http import require_POST
 from accounts.roles import home_region
 from accounts.scope import can_write, get_for_user, scope_for, visible
 from core.excel import EXCEL_LANGUAGE
-from core.forms import apply_refusal
+from core.forms import apply_refusal, bind_photos, photos_attached
 from core.pages import paginate, serve, xlsx_download
 from core.paths import ancestor_paths, subtree_q
+from core.search import search
+from core.search import words as search_words
 from orgs.models import Household, Member, Region, Unit
 from orgs.scope_rules import may_see_counts
 from services import excel
 from services.domain import catalogue, figures, requests, wishes
 from services.forms import (
+    HOUSEHOLD_SEARCHED,
+    ITEM_SEARCHED,
+    SEARCH_LIMIT,
     CentreForm,
     DispatchForm,
     FinishForm,
@@ -181,6 +186,10 @@ def centre_export(request, table: str):
 # --- requests ----------------------------------------------------------------------------
 
 
+# The list's search box: by words, over these (and the number) — core.search.
+REQUEST_SEARCHED = ["title", "description", "item__name", "household__head_name", "region__name"]
+
+
 def _filtered_requests(request):
     rows = visible(request.user, ServiceRequest)
     form = RequestFilterForm(request.GET)
@@ -189,6 +198,7 @@ def _filtered_requests(request):
         rows = rows.filter(subtree_q("region_path", region.path))
     if form.is_valid():
         data = form.cleaned_data
+        rows = search(rows, data["q"], REQUEST_SEARCHED)
         if data["status"]:
             rows = rows.filter(status=data["status"])
         if data["flag"]:
@@ -293,21 +303,27 @@ def request_new(request):
             households=proxied if own is None else None,
             own_household=own,
         )
+        bind_photos(form, request.user)
         if form.is_valid():
             try:
                 created = requests.submit_request(request.user, form.request_input())
             except requests.RequestRefused as error:
                 apply_refusal(form, error)
             else:
+                photos_attached(form)
                 messages.success(request, gettext("诉求已提交，村（社区）将尽快派单办理。"))
                 return redirect("services:request", created.pk)
     else:
         form = RequestForm(
             items=items, households=proxied if own is None else None, own_household=own
         )
-        asked = request.GET.get("item", "")
-        if asked.isdigit():
-            form.initial["item"] = int(asked)
+        # ?item= from the catalogue; the rest when the page's 查找 buttons were used without
+        # JavaScript (a GET of the whole form): what was typed comes back as typed.
+        for name in ("item", "household", "title", "description", "address"):
+            if request.GET.get(name):
+                form.initial[name] = request.GET[name][:4000]
+    item_q = request.GET.get("item_q", "") if request.method == "GET" else ""
+    household_q = request.GET.get("household_q", "") if request.method == "GET" else ""
     return render(
         request,
         "services/request_form.html",
@@ -315,8 +331,66 @@ def request_new(request):
             "form": form,
             "own": own,
             "photos_lost": request.method == "POST" and bool(request.FILES.getlist("photos")),
+            "item_q": item_q,
+            "household_q": household_q,
+            **_item_choices(request.user, item_q, form.chosen_item()),
+            **(
+                _household_choices(proxied, household_q, form.chosen_household())
+                if own is None and proxied is not None
+                else {}
+            ),
         },
     )
+
+
+def _item_choices(user, text: str, chosen) -> dict:
+    """The services matching ``text`` (name, category, code), the chosen one first."""
+    found = []
+    if search_words(text):
+        rows = visible(user, ServiceItem).filter(active=True).select_related("category")
+        found = list(search(rows, text, ITEM_SEARCHED, number=None).order_by("code")[:SEARCH_LIMIT])
+    if chosen is not None:
+        found = [chosen, *[i for i in found if i.pk != chosen.pk]]
+    return {"found_items": found, "chosen_item": chosen, "item_q": text}
+
+
+def _household_choices(households, text: str, chosen) -> dict:
+    """The households a proxy may order for that match ``text``, the chosen one first; with
+    no search, all of them when they are few (a small grid), none otherwise."""
+    rows = search(households, text, HOUSEHOLD_SEARCHED, number=None).select_related("grid")
+    found = list(rows.order_by("head_name", "code")[: SEARCH_LIMIT + 1])
+    if not search_words(text) and len(found) > SEARCH_LIMIT:
+        found = []
+    found = found[:SEARCH_LIMIT]
+    if chosen is not None:
+        found = [chosen, *[h for h in found if h.pk != chosen.pk]]
+    return {"found_households": found, "chosen_household": chosen, "household_q": text}
+
+
+@login_required
+def item_search(request):
+    """The request form's type-ahead for services (htmx): the matching items as choices."""
+    _submission_context(request.user)  # who may not order gets 404
+    chosen = request.GET.get("item", "")
+    item = None
+    if chosen.isdigit() and len(chosen) < 19:
+        item = visible(request.user, ServiceItem).filter(pk=int(chosen), active=True).first()
+    context = _item_choices(request.user, request.GET.get("item_q", ""), item)
+    return render(request, "services/_item_choices.html", context)
+
+
+@login_required
+def household_search(request):
+    """The proxy order's type-ahead for households (htmx): by head, code or address."""
+    _own, proxied = _submission_context(request.user)
+    if proxied is None:
+        raise Http404
+    chosen = request.GET.get("household", "")
+    household = None
+    if chosen.isdigit() and len(chosen) < 19:
+        household = proxied.filter(pk=int(chosen)).first()
+    context = _household_choices(proxied, request.GET.get("household_q", ""), household)
+    return render(request, "services/_household_choices.html", context)
 
 
 @login_required

@@ -38,7 +38,7 @@ TRANSITIONS: dict[str, dict[str, Any]] = {
     "resolve": {"from": (c.ASSIGNED, c.IN_PROGRESS, CUSTOM_OPEN), "to": c.RESOLVED, "by": ASSIGNEE},
     "close": {"from": (c.RESOLVED,), "to": c.CLOSED, "by": REPORTER_OR_SUPERIOR},
     "reopen": {"from": (c.RESOLVED,), "to": c.IN_PROGRESS, "by": REPORTER_OR_SUPERIOR},
-    "duplicate": {"from": (OPEN_ANY, c.RESOLVED), "to": c.DUPLICATE, "by": REPORTER_OR_SUPERIOR},
+    "duplicate": {"from": (OPEN_ANY, c.RESOLVED), "to": c.DUPLICATE, "by": SUPERIOR},
     "invalid": {"from": (OPEN_ANY,), "to": c.INVALID, "by": SUPERIOR},
     "set_state": {"from": (OPEN_ANY,), "to": CUSTOM_OPEN, "by": SUPERIOR},
 }  # fmt: skip
@@ -70,7 +70,10 @@ def allowed_from(incident: Incident, action: str) -> list[int]:
 
 
 def may(user, incident: Incident, action: str) -> bool:
-    """Whether ``user`` is the one who makes ``action`` on ``incident`` (not its state)."""
+    """Whether ``user`` is the one who makes ``action`` on ``incident`` (not its state).
+    Nobody marks their own report as a duplicate: a superior judges that."""
+    if action == "duplicate" and is_reporter(user, incident):
+        return False
     by = TRANSITIONS[action]["by"]
     if by == SUPERIOR:
         return is_superior(user, incident)
@@ -295,7 +298,9 @@ def reopen(actor, incident: Incident, note: str) -> bool:
 @transaction.atomic
 def mark_duplicate(actor, incident: Incident, original: Incident, note: str = "") -> bool:
     """The same thing was reported before: closed as a duplicate of ``original`` (which the
-    caller has fetched through the scope)."""
+    caller has fetched through the scope). Only a superior who is not the reporter."""
+    if not may(actor, incident, "duplicate"):
+        raise MoveRefused({"original": ["不能将自己上报的事件标记为重复，由上级核实。"]})
     if original.pk == incident.pk or original.duplicate_of_id == incident.pk:
         raise MoveRefused({"original": ["请选择另一条事件。"]})
     if original.type.region_id != incident.type.region_id:

@@ -93,11 +93,74 @@ def test_a_refused_report_keeps_what_was_typed(world, types, login):
     page = response.content.decode()
     assert response.status_code == 200 and not Incident.objects.exists()
     assert "43.123456" not in page or "91" in page
-    assert "请重新选择照片" in page  # the photo cannot be kept by the browser
+    assert "请重新选择照片" not in page  # the photo is kept on the server instead
     bad_photo = client.post("/incidents/new/", {**form(types), "photos": [jpeg("x.jpg")]})
     assert bad_photo.status_code == 302
     text = client.post("/incidents/new/", form(types, description="水位上涨", occurred_at="x"))
     assert "水位上涨" in text.content.decode()
+
+
+def kept_tokens(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'name="photos_kept" value="([^"]+)"', page)
+
+
+def test_a_refused_report_keeps_the_photos_for_the_resubmit(world, types, login):
+    """The checked photos of a refused report come back as thumbnails with a ticked box;
+    the resubmit attaches them without choosing them again, and the pending files go."""
+    from django.core.files.storage import default_storage
+
+    client = login(world.grid_worker)
+    refused = client.post("/incidents/new/", form(types, description="", photos=[jpeg()]))
+    page = refused.content.decode()
+    tokens = kept_tokens(page)
+    assert refused.status_code == 200 and len(tokens) == 1 and "checked" in page
+    thumbnail = client.get(f"/photos/pending/{tokens[0]}/")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    assert login(world.township_admin).get(f"/photos/pending/{tokens[0]}/").status_code == 404
+    client = login(world.grid_worker)
+    again = client.post("/incidents/new/", form(types, photos_kept=tokens))
+    incident = Incident.objects.get()
+    assert again.status_code == 302 and incident.photos.count() == 1
+    assert default_storage.listdir("pending-photos")[1] == []
+    assert client.get(f"/photos/pending/{tokens[0]}/").status_code == 404
+
+
+def test_unticking_a_kept_photo_removes_it_and_a_forged_token_is_ignored(world, types, login):
+    client = login(world.grid_worker)
+    page = client.post("/incidents/new/", form(types, description="", photos=[jpeg()]))
+    assert kept_tokens(page.content.decode())
+    client.post("/incidents/new/", form(types, photos_kept=["forged:token"]))
+    assert Incident.objects.get().photos.count() == 0
+
+
+def test_another_users_token_is_not_attached(world, types, login):
+    from tests.world import make_user
+
+    other = make_user("gridder2", "grid_worker", world.village, grid=world.grid)
+    page = login(world.grid_worker).post(
+        "/incidents/new/", form(types, description="", photos=[jpeg()])
+    )
+    tokens = kept_tokens(page.content.decode())
+    login(other).post("/incidents/new/", form(types, photos_kept=tokens))
+    assert Incident.objects.get().photos.count() == 0
+
+
+def test_the_confirmation_names_the_new_incident(world, types, login):
+    client = login(world.grid_worker)
+    response = client.post("/incidents/new/", form(types), follow=True)
+    incident = Incident.objects.get()
+    page = response.content.decode()
+    assert "事件已上报" in page and f"编号 {incident.pk}" in page
+    assert "标记重复" not in page  # never one's own report
+
+
+def test_required_fields_are_marked(world, types, login):
+    page = login(world.grid_worker).get("/incidents/new/").content.decode()
+    for label in ("事件类型", "事件描述", "发生时间"):
+        assert f'{label} <span class="bad required-mark"' in page
+    assert '现场照片 <span class="bad required-mark"' not in page
 
 
 def test_only_grid_workers_report(world, types, login):

@@ -124,3 +124,21 @@ def test_built_in_states_are_read_once_and_made_again_after_a_flush(
     assert IncidentState.objects.filter(region__isnull=True).count() == len(
         catalogue.BUILTIN_STATES
     )
+
+
+def test_nobody_marks_their_own_report_as_a_duplicate(world, login):
+    """The reporter is not offered 「标记重复」, the page refuses it (403) and so does the
+    domain; a superior still may."""
+    first, second = reported(world), reported(world, description="桥头护栏坏了")
+    assert second.reporter == world.grid_worker
+    reporter = login(world.grid_worker)
+    assert "标记重复" not in reporter.get(f"/incidents/{second.pk}/").content.decode()
+    assert "duplicate" not in moves.available(world.grid_worker, second)
+    response = reporter.post(f"/incidents/{second.pk}/duplicate/", {"original": first.pk})
+    assert response.status_code == 403
+    with pytest.raises(moves.MoveRefused):
+        moves.mark_duplicate(world.grid_worker, second, first)
+    second.refresh_from_db()
+    assert second.state.code == "reported"
+    assert "duplicate" in moves.available(world.township_admin, second)
+    assert login(world.outsider).get(f"/incidents/{second.pk}/").status_code == 404

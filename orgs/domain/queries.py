@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from core.paths import subtree_q
+from core.search import search
 from orgs.models import Grid, Household, Member, Organization, Region
 
 
@@ -46,7 +47,7 @@ def filter_households(
 ) -> QuerySet[Household]:
     q = q.strip()
     if q:
-        rows = rows.filter(Q(head_name__contains=q) | Q(code__iexact=q))
+        rows = search(rows, q, ["head_name", "code", "address"], number=None)
     if region is not None:
         rows = rows.filter(subtree_q("region_path", region.path))
     if grid is not None:

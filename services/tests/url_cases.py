@@ -148,6 +148,18 @@ CASES = [
         "outsider",
     ),
     Case("services/requests/new/", with_catalogue("/services/requests/new/"), "resident", "unit"),
+    Case(
+        "services/requests/new/items/",
+        with_catalogue("/services/requests/new/items/?item_q=证明"),
+        "resident",
+        "unit",
+    ),
+    Case(
+        "services/requests/new/households/",
+        url("/services/requests/new/households/?household_q=王"),
+        "grid_worker",
+        "resident",
+    ),
     Case("services/requests/<int:pk>/", request_url(), "unit", "outsider"),
     Case(
         "services/requests/<int:pk>/photos/<int:photo_id>/",

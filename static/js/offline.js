@@ -13,7 +13,8 @@
    wait. An entry leaves the queue once the server has answered anything at all: the key makes
    a repeat harmless, so "exactly once" is the server's unique key plus never dropping an
    entry the server has not seen. A reply that is not a redirect (a form refused with its
-   errors) is shown as the page, so nothing typed is lost. No framework; about 3 KB. */
+   errors) is shown as the page, so nothing typed is lost; so is the page a success redirects
+   to, with its confirmation. When queued entries are sent, 「暂存的…已发送」 is shown. No framework; about 3 KB. */
 (function () {
   "use strict";
   var DB = "lingyan-offline", STORE = "outbox";
@@ -103,6 +104,24 @@
       : "有 " + count + " 条内容暂存在本机，联网后会自动发送，请勿重复提交。";
   }
 
+  // 「暂存的事件已发送」: the page's own translated box (#offline-sent) when it has one, or a
+  // line of our own on any other page the queue is flushed from.
+  function showSent(count) {
+    var box = document.getElementById("offline-sent");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "offline-sent";
+      box.className = "messages";
+      var english = (document.documentElement.lang || "").slice(0, 2) === "en";
+      box.innerHTML = '<ul class="messages"><li></li></ul>';
+      box.querySelector("li").textContent = english
+        ? count + " kept submission(s) sent." : "暂存的 " + count + " 条内容已发送。";
+      (document.querySelector("main") || document.body).prepend(box);
+    }
+    box.setAttribute("role", "status");
+    box.hidden = false;
+  }
+
   var flushing = false;
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
@@ -119,10 +138,7 @@
       }, Promise.resolve());
     }).then(entries).then(function (left) {
       showWaiting(left.length);
-      if (sent && !left.length) {
-        var sent = document.getElementById("offline-sent");
-        if (sent) sent.hidden = false;
-      }
+      if (sent) showSent(sent);
     }).catch(function () {}).then(function () { flushing = false; });
   }
 
@@ -139,6 +155,8 @@
   function submit(event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-offline")) return;
+    // A search button of the form (formmethod=get: the no-JavaScript fallback) is no submission.
+    if (event.submitter && (event.submitter.getAttribute("formmethod") || "").toLowerCase() === "get") return;
     event.preventDefault();
     var button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
@@ -146,9 +164,11 @@
     var done = function () { if (button) button.disabled = false; };
     if (!navigator.onLine) { keep(form).then(done, done); return; }
     post(entry).then(function (response) {
-      if (response.redirected) { window.location.assign(response.url); return; }
+      // The page the server redirected to was fetched already, with its one-time message
+      // (「事件已上报，编号 …」): show that page rather than load it again without the message.
       return response.text().then(function (html) {
         document.open(); document.write(html); document.close();
+        if (response.redirected) window.history.replaceState(null, "", response.url);
       });
     }, function () { return keep(form); }).then(done, done);
   }

@@ -62,8 +62,40 @@ def test_an_offline_report_arrives_once(county, page_for):
     phone.context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
     expect(phone.locator("#offline-status")).to_be_hidden(timeout=15_000)
+    expect(phone.locator("#offline-sent")).to_be_visible()
+    expect(phone.locator("#offline-sent")).to_contain_text("暂存的事件已发送")
+    shot(phone, "incidents-offline-sent-phone")
     phone.reload()
     assert Incident.objects.filter(description="离线时上报：水渠决口").count() == 1
+    assert Incident.objects.count() == 1
+
+
+def test_a_refused_report_keeps_the_photo_and_the_text(county, page_for, tmp_path):
+    """On a 360-px phone: required fields show their *, a report refused (no description)
+    comes back with the typed text and the chosen photo as a thumbnail, and the resubmit
+    stores the photo without choosing it again."""
+    phone = page_for("phone")
+    sign_in(phone, county.grid_worker.username, PASSWORD)
+    phone.goto("/incidents/new/")
+    for name in ("type", "description", "occurred_at"):
+        expect(phone.locator(f"label[for=id_{name}] .required-mark")).to_have_text("*")
+    expect(phone.locator("label[for=id_photos] .required-mark")).to_have_count(0)
+    phone.fill("textarea[name=description]", "村西水井盖缺失")  # no type chosen: refused
+    phone.set_input_files("input[name=photos]", str(photo_file(tmp_path)))
+    phone.get_by_role("button", name="上报").click()
+    expect(phone.locator(".errors")).to_be_visible()
+    kept = phone.locator(".pending-photo img")
+    expect(kept).to_be_visible()
+    assert kept.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(phone.locator("textarea[name=description]")).to_have_value("村西水井盖缺失")
+    shot(phone, "incidents-refused-keeps-photo-phone")
+    assert Incident.objects.count() == 0
+    phone.select_option("select[name=type]", label="安全隐患")
+    phone.get_by_role("button", name="上报").click()
+    expect(phone.locator("h1")).to_contain_text("安全隐患")
+    expect(phone.locator("body")).to_contain_text("事件已上报")
+    incident = Incident.objects.get()
+    assert incident.description == "村西水井盖缺失" and incident.photos.count() == 1
 
 
 def test_the_township_watches_the_live_list_and_assigns(county, page_for):
