@@ -386,7 +386,7 @@ def _apply(request, incident: Incident, action: str, data: dict) -> bool:
 def follow_up(request, pk: int):
     """A note and photos added to an open incident (instead of a second report)."""
     incident = _incident(request.user, pk)
-    form = FollowUpForm(request.POST, request.FILES)
+    form = bind_photos(FollowUpForm(request.POST, request.FILES), request.user)
     if form.is_valid():
         try:
             reports.add_follow_up(
@@ -395,6 +395,7 @@ def follow_up(request, pk: int):
         except reports.ReportRefused as refused:
             form.add_error("note", refused.errors.get("note", [str(refused)])[0])
         else:
+            photos_attached(form)
             messages.success(request, gettext("补充情况已保存。"))
             return redirect("incidents:detail", incident.pk)
     context = _detail_context(request.user, incident, follow_up_form=form)

@@ -462,13 +462,14 @@ def request_action(request, pk: int, action: str):
         elif action == "send_back":
             requests.send_back(request.user, obj, text)
         elif action == "finish":
-            form = FinishForm(request.POST, request.FILES)
+            form = bind_photos(FinishForm(request.POST, request.FILES), request.user)
             forms["finish"] = form
             if not form.is_valid():
                 raise requests.RequestRefused({})
             requests.finish(
                 request.user, obj, form.cleaned_data["note"], form.cleaned_data["photos"]
             )
+            photos_attached(form)
         elif action == "rate":
             form = RateForm(request.POST)
             forms["rate"] = form

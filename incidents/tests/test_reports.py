@@ -193,6 +193,21 @@ def test_it_adds_a_follow_up_instead_of_a_duplicate(world, types, login):
     assert empty.status_code == 422 and "请填写补充情况" in empty.content.decode()
 
 
+def test_a_refused_follow_up_keeps_its_photo(world, types, login):
+    import re
+
+    incident = reported(world, "flood_disaster")
+    client = login(world.grid_worker)
+    refused = client.post(
+        f"/incidents/{incident.pk}/follow-up/", {"note": "水位\x01", "photos": [jpeg()]}
+    )
+    kept = re.findall(r'name="photos_kept" value="([^"]+)"', refused.content.decode())
+    assert refused.status_code == 422 and len(kept) == 1
+    client.post(f"/incidents/{incident.pk}/follow-up/", {"note": "水位回落", "photos_kept": kept})
+    event = incident.events.get(action=IncidentEvent.Action.FOLLOW_UP)
+    assert event.photos.count() == 1
+
+
 def test_an_open_emergency_is_preselected(world, types, login):
     from incidents.tests.support import an_emergency
 
