@@ -101,7 +101,12 @@ def document_shared_answers(schema: Any) -> Any:
     cannot be parsed) and, when it takes a form, 415."""
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
-            answers = operation.setdefault("responses", {})
+            # ninja keys its answers by int, JSON by str: one key per status, or the document
+            # says "422" twice (and Swagger UI refuses a duplicated key).
+            answers: dict[str, Any] = {}
+            for status, answer in operation.get("responses", {}).items():
+                answers.setdefault(str(status), answer)
+            operation["responses"] = answers
             answers.setdefault("422", _answer("请求参数有误", "InvalidOut"))
             if "{" in path:
                 answers.setdefault("404", _answer("未找到该记录，或您无权访问", "ErrorOut"))

@@ -53,3 +53,15 @@ def test_the_description_offers_json_for_form_bodies(client):
     document = client.get("/api/openapi.json").json()
     body = document["paths"]["/api/services/requests/{id}/dispatch"]["post"]["requestBody"]
     assert {"application/x-www-form-urlencoded", "application/json"} <= set(body["content"])
+
+
+def test_the_openapi_document_names_each_answer_once(client):
+    """Swagger UI (/api/docs) refuses a document with a key twice in one object."""
+    import json
+
+    def refuse_repeats(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"repeated keys: {keys}"
+        return dict(pairs)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=refuse_repeats)
