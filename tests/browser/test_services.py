@@ -26,6 +26,7 @@ def test_a_request_made_offline_arrives_once_when_the_network_returns(services_w
     sign_in(phone, world.resident.username, PASSWORD)
     phone.goto("/")
     phone.get_by_role("link", name="我要办事").first.click()
+    phone.wait_for_url("**/services/requests/new/**")  # loaded: htmx has set up the type-ahead
     phone.fill("input[name=item_q]", "高龄")  # the type-ahead (no 200-item select)
     phone.check(f"input[name=item][value='{catalogue.items[1].pk}']")
     phone.fill("textarea[name=description]", "老人满八十岁，申领高龄津贴")
