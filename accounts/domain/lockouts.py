@@ -1,14 +1,13 @@
 """Unlocking an account that too many failed logins locked (``accounts.throttle``)."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import throttle
 from accounts.models import User
 from accounts.roles import region_path_of
 from audit.log import Action, record
-from notifications.models import Notification
+from notifications.domain import notify
 
 
 @transaction.atomic
@@ -26,14 +25,11 @@ def unlock(actor, user: User) -> bool:
         changes={"login_locked": [True, False]},
         region_path=region_path_of(user),
     )
-    Notification.objects.get_or_create(
-        user=user,
-        key=f"login-unlocked:{entry.pk}",
-        defaults={
-            "title": gettext("您的账号已解除登录锁定"),
-            "body": gettext("管理员已解除因多次输错密码造成的锁定，您可以重新登录。"),
-            "url": "/accounts/me/",
-            "created_at": timezone.now(),
-        },
+    notify(
+        [user],
+        f"login-unlocked:{entry.pk}",
+        gettext("您的账号已解除登录锁定"),
+        gettext("管理员已解除因多次输错密码造成的锁定，您可以重新登录。"),
+        "/accounts/me/",
     )
     return True

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.log import Action, record
 from core.paths import common_path
-from notifications.models import Notification
+from notifications import domain as inbox
 
 # No 0/o, 1/l/i: an initial password is read off a sheet of paper and typed on a phone.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -58,11 +58,8 @@ def region_path_of(user: User) -> str:
 
 
 def notify(user: User, key: str, title: str, body: str = "", url: str = "") -> None:
-    Notification.objects.get_or_create(
-        user=user,
-        key=key[:64],
-        defaults={"title": title[:200], "body": body, "url": url, "created_at": timezone.now()},
-    )
+    """Tell the account's owner (once per key) through the shared inbox."""
+    inbox.notify([user], key, title, body, url)
 
 
 @transaction.atomic

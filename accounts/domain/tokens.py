@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from accounts.models import ApiToken, User
 from accounts.roles import region_path_of
 from audit.log import Action, record
-from notifications.models import Notification
+from notifications.domain import notify
 
 
 @transaction.atomic
@@ -30,15 +30,13 @@ def revoke(actor, token: ApiToken) -> bool:
         region_path=region_path_of(user),
     )
     if actor is None or actor.pk != user.pk:
-        Notification.objects.get_or_create(
-            user=user,
-            key=f"token-revoked:{token.pk}",
-            defaults={
-                "title": gettext("您的一个访问令牌已被管理员撤销"),
-                "body": gettext("使用该令牌的手机端或接口程序需要重新登录。"),
-                "url": "/accounts/me/",
-                "created_at": now,
-            },
+        notify(
+            [user],
+            f"token-revoked:{token.pk}",
+            gettext("您的一个访问令牌已被管理员撤销"),
+            gettext("使用该令牌的手机端或接口程序需要重新登录。"),
+            "/accounts/me/",
+            at=now,
         )
     return True
 
