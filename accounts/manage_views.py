@@ -34,6 +34,7 @@ from core.excel import EXCEL_LANGUAGE, workbook
 from core.forms import apply_refusal
 from core.pages import XLSX, client_ip, is_htmx, paginate, xlsx_download
 from core.paths import subtree_q
+from core.search import search
 from orgs.excel import MAX_FILE_BYTES
 from orgs.models import Region
 
@@ -111,10 +112,7 @@ def account_list(request):
     region = None
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            accounts = accounts.filter(
-                Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"])
-            )
+        accounts = search(accounts, data["q"], ["username", "display_name"], number=None)
         held = Q()
         if data["role"]:
             held &= Q(role=data["role"])
