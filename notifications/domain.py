@@ -1,7 +1,8 @@
 """Sending inbox messages (站内消息) and reading them. Every app tells the people a change
-concerns through ``notify``; nobody writes notification rows by hand (the orglife sweep's
-set-based insert of many thousands of reminders at once is the one exception, and it keeps
-the same key rule).
+concerns through ``notify``; nobody writes notification rows by hand (the exceptions are
+set-based inserts of many rows with different texts at once — the orglife sweep's reminders
+and the welcome messages of a roster import (``accounts.domain.issuing``) — and they keep the
+same key rule).
 
 A message is keyed by what it is about (``incident-close:17``): sending the same key to the
 same person twice is refused by the model's unique constraint, so a retried request or sweep
