@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "incidents",
     "points",
     "search",
+    "dashboard",
     "demo",
     "huey.contrib.djhuey",
     "axes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("points/", include("points.report_urls")),
     path("", include("core.urls")),
     path("search/", include("search.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

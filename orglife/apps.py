@@ -7,4 +7,4 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("组织生活")
 
     def ready(self) -> None:
-        from orglife import scope_rules, todos  # noqa: F401
+        from orglife import indicators, scope_rules, todos  # noqa: F401

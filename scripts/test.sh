@@ -27,11 +27,13 @@ for pass in "${passes[@]}"; do
       $UV run mypy
       ;;
     sqlite)
+      bash scripts/ensure-chromium.sh   # its fonts-noto-cjk: the briefings' PDFs are read back
       bash scripts/redis.sh
       LINGYAN_REQUIRE_REDIS=1 LINGYAN_EXPECT_DB=sqlite run_pytest sqlite -m "not browser" -q
       ;;
     postgres)
       eval "$(bash scripts/postgres.sh)"   # exports DATABASE_URL
+      bash scripts/ensure-chromium.sh
       bash scripts/redis.sh
       LINGYAN_REQUIRE_REDIS=1 LINGYAN_EXPECT_DB=postgresql run_pytest postgres -m "not browser" -q
       ;;

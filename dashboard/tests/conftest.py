@@ -1,0 +1,1 @@
+from orglife.tests.conftest import orglife  # noqa: F401  (the test county's requirements)
