@@ -61,7 +61,7 @@ def thresholds(region: Region) -> dict[str, tuple[float | None, float | None]]:
     """The county's own thresholds that apply at ``region`` (the nearest county at or above
     it), ``{key: (red, amber)}``; indicators without a setting use their defaults."""
     rows = IndicatorSetting.objects.filter(
-        county__path__in=ancestor_paths(region.path) + [region.path]
+        county__path__in=ancestor_paths(region.path)
     ).order_by("county__path")
     found: dict[str, tuple[float | None, float | None]] = {}
     for row in rows:  # nearest county last, so it wins
@@ -80,24 +80,23 @@ def centre(region: Region, month: date | None = None, keys: set[str] | None = No
     periods = months_to(month or timezone.localdate())
     current = periods[-1]
     limits = thresholds(region)
-    children = {
-        child.path: ChildRow(child) for child in Region.objects.filter(parent=region).order_by("path")
-    }
+    children = Region.objects.filter(parent=region).order_by("path")
+    rows = {child.path: ChildRow(child) for child in children}
     figures: list[Figure] = []
     for source in registry.sources():
         wanted = [i for i in source.indicators if keys is None or i.key in keys]
         if not wanted:
             continue
         series = source.series(region, periods)
-        values = source.by_child(region, current) if children else {}
+        values = source.by_child(region, current) if rows else {}
         for indicator in wanted:
             trend = list(series.get(indicator.key) or [None] * len(periods))
             value = trend[-1]
             url = indicator.records_url(region, current) if indicator.records_url else ""
             figures.append(Figure(indicator, value, trend, colour(indicator, value, limits), url))
-            for path, row in children.items():
+            for path, row in rows.items():
                 child_value = values.get(indicator.key, {}).get(path)
                 row.values[indicator.key] = child_value
                 row.colours[indicator.key] = colour(indicator, child_value, limits)
-    return Centre(region, current, periods, figures, list(children.values()))
+    return Centre(region, current, periods, figures, list(rows.values()))
 
