@@ -60,9 +60,9 @@ def current_month() -> Period:
 def thresholds(region: Region) -> dict[str, tuple[float | None, float | None]]:
     """The county's own thresholds that apply at ``region`` (the nearest county at or above
     it), ``{key: (red, amber)}``; indicators without a setting use their defaults."""
-    rows = IndicatorSetting.objects.filter(
-        county__path__in=ancestor_paths(region.path)
-    ).order_by("county__path")
+    rows = IndicatorSetting.objects.filter(county__path__in=ancestor_paths(region.path)).order_by(
+        "county__path"
+    )
     found: dict[str, tuple[float | None, float | None]] = {}
     for row in rows:  # nearest county last, so it wins
         found[row.key] = (row.red, row.amber)
@@ -99,4 +99,3 @@ def centre(region: Region, month: date | None = None, keys: set[str] | None = No
                 row.values[indicator.key] = child_value
                 row.colours[indicator.key] = colour(indicator, child_value, limits)
     return Centre(region, current, periods, figures, list(rows.values()))
-
